@@ -1,0 +1,64 @@
+//! `tideline`: the headless command-line tool over the local case cache.
+//!
+//! Errors are one line on stderr and a non-zero exit code, never a panic trace.
+
+mod commands;
+mod render;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "tideline", version, about = "Tideline agent console: the local case cache from the command line")]
+struct Cli {
+    /// Region for phone numbers typed without a country code (ISO 3166, e.g. GB, US).
+    #[arg(long, global = true, default_value = "GB")]
+    region: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a cache filled with a realistic, deterministic demo contact centre.
+    Demo(commands::demo::Args),
+    /// Show the work queue, most urgent first (time to SLA breach, then priority).
+    Queue(commands::queue::Args),
+    /// Show a customer's timeline across every channel and case, newest first.
+    Timeline(commands::timeline::Args),
+    /// Search customers, cases and touchpoints.
+    Search(commands::search::Args),
+    /// Measure the cache against same-run baselines and write docs/benchmarks.md.
+    Bench(commands::bench::Args),
+}
+
+/// Where a command reads its cache.
+#[derive(clap::Args)]
+pub struct DbArg {
+    /// Path of the cache file.
+    #[arg(long)]
+    db: PathBuf,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = tideline_core::IdentityContext::new(&cli.region).map_err(anyhow::Error::from).and_then(|identities| {
+        let config = tideline_store::StoreConfig { identities, ..Default::default() };
+        match cli.command {
+            Command::Demo(a) => commands::demo::run(a, config),
+            Command::Queue(a) => commands::queue::run(a, config),
+            Command::Timeline(a) => commands::timeline::run(a, config),
+            Command::Search(a) => commands::search::run(a, config),
+            Command::Bench(a) => commands::bench::run(a, config),
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let causes: Vec<String> = e.chain().map(|c| c.to_string()).collect();
+            eprintln!("error: {}", causes.join(": "));
+            ExitCode::FAILURE
+        }
+    }
+}
