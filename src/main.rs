@@ -2,6 +2,7 @@
 //!
 //! Errors are one line on stderr and a non-zero exit code, never a panic trace.
 
+mod bench;
 mod commands;
 mod render;
 

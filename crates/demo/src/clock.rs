@@ -1,26 +1,23 @@
-//! Wall-clock arithmetic in Europe/London on plain unix seconds, and the contact
-//! centre's business hours (Monday to Friday, 08:00 to 20:00 local time).
+//! Business-time arithmetic on plain unix seconds, with the opening hours, holidays and
+//! time zone of the default SLA policy's calendar.
 //!
-//! The generator places the opening of active cases by *business* time before `now`,
-//! so their SLA clocks land in the ok, warning or breached band by construction, without
-//! calling the SLA module. Bank holidays are not modelled here.
+//! The generator places active cases back from `now` by *business* time, so their SLA
+//! clocks land in the ok, warning or breached band by construction. The calendar's data
+//! (weekly windows, holidays, zone) is read once from `SlaPolicy::default()`; the
+//! arithmetic here is integer-only and fast, and can go backwards (`sub_business`), which
+//! the core calendar does not offer.
 
 use jiff::Timestamp;
+use jiff::civil::{Date, Time};
 use jiff::tz::TimeZone;
+use tideline_core::sla::BusinessCalendar;
 
 pub(crate) const DAY: i64 = 86_400;
 pub(crate) const HOUR: i64 = 3_600;
 pub(crate) const MIN: i64 = 60;
-pub(crate) const OPEN: i64 = 8 * HOUR;
-pub(crate) const CLOSE: i64 = 20 * HOUR;
 
 pub(crate) fn ts(secs: i64) -> Timestamp {
     Timestamp::from_second(secs).expect("demo timestamps are within jiff's range")
-}
-
-#[derive(Debug, Clone)]
-pub(crate) struct London {
-    tz: TimeZone,
 }
 
 /// Monday = 0 ... Sunday = 6, for a day number counted from 1970-01-01 (a Thursday).
@@ -28,15 +25,56 @@ pub(crate) fn weekday(day: i64) -> i64 {
     (day + 3).rem_euclid(7)
 }
 
-fn is_business_day(day: i64) -> bool {
-    weekday(day) < 5
+/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
+pub(crate) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
-impl London {
-    pub(crate) fn new() -> Self {
-        // jiff bundles the tz database, so this does not depend on the host.
-        let tz = TimeZone::get("Europe/London").expect("jiff bundles Europe/London");
-        London { tz }
+fn date_days(d: Date) -> i64 {
+    days_from_civil(i64::from(d.year()), i64::from(d.month()), i64::from(d.day()))
+}
+
+fn secs_of_day(t: Time, is_end: bool) -> i64 {
+    if is_end && (t == Time::midnight() || t == Time::MAX) {
+        return DAY;
+    }
+    i64::from(t.hour()) * HOUR + i64::from(t.minute()) * MIN + i64::from(t.second())
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Calendar {
+    tz: TimeZone,
+    /// Per weekday (Monday first): sorted, disjoint `[start, end)` seconds of the day.
+    windows: [Vec<(i64, i64)>; 7],
+    /// Closed days, as sorted day numbers.
+    holidays: Vec<i64>,
+}
+
+impl Calendar {
+    pub(crate) fn from_business_calendar(cal: &BusinessCalendar) -> Self {
+        let week = cal.weekly_hours();
+        let windows = std::array::from_fn(|i| {
+            let mut v: Vec<(i64, i64)> =
+                week.0[i].iter().map(|&(s, e)| (secs_of_day(s, false), secs_of_day(e, true))).collect();
+            v.sort_unstable();
+            let mut merged: Vec<(i64, i64)> = Vec::with_capacity(v.len());
+            for (s, e) in v {
+                match merged.last_mut() {
+                    Some(last) if s <= last.1 => last.1 = last.1.max(e),
+                    _ => merged.push((s, e)),
+                }
+            }
+            merged
+        });
+        let mut holidays: Vec<i64> = cal.holidays().iter().map(|&d| date_days(d)).collect();
+        holidays.sort_unstable();
+        Calendar { tz: cal.time_zone().clone(), windows, holidays }
     }
 
     fn offset(&self, utc: i64) -> i64 {
@@ -48,11 +86,10 @@ impl London {
         utc + self.offset(utc)
     }
 
-    /// The instant of a local wall-clock time (the earlier one in a repeated hour).
+    /// The instant of a local wall-clock time.
     pub(crate) fn utc(&self, local: i64) -> i64 {
         let first = local - self.offset(local);
-        let off = self.offset(first);
-        local - off
+        local - self.offset(first)
     }
 
     /// The local calendar day and the local seconds since midnight of an instant.
@@ -66,97 +103,110 @@ impl London {
         self.utc(day * DAY + secs_of_day)
     }
 
+    fn day_windows(&self, day: i64) -> &[(i64, i64)] {
+        if self.holidays.binary_search(&day).is_ok() { &[] } else { &self.windows[weekday(day) as usize] }
+    }
+
+    fn never_open(&self) -> bool {
+        self.windows.iter().all(Vec::is_empty)
+    }
+
     /// The instant `amount` seconds of business time after `from` (the next opening if
     /// `from` is outside business hours and `amount` is zero).
     pub(crate) fn add_business(&self, from: i64, amount: i64) -> i64 {
-        let mut local = self.local(from);
+        if self.never_open() {
+            return from + amount.max(0);
+        }
+        let (mut day, mut sod) = self.day_and_time(from);
         let mut rem = amount.max(0);
         loop {
-            let day = local.div_euclid(DAY);
-            let sod = local - day * DAY;
-            if is_business_day(day) && sod < CLOSE {
-                let start = sod.max(OPEN);
-                let avail = CLOSE - start;
-                if rem <= avail {
-                    return self.utc(day * DAY + start + rem);
+            for &(s, e) in self.day_windows(day) {
+                if sod < e {
+                    let start = sod.max(s);
+                    let avail = e - start;
+                    if rem <= avail {
+                        return self.at(day, start + rem);
+                    }
+                    rem -= avail;
+                    sod = e;
                 }
-                rem -= avail;
-            }
-            local = (day + 1) * DAY;
-        }
-    }
-
-    /// The latest instant whose business time up to `to` is `amount` seconds.
-    pub(crate) fn sub_business(&self, to: i64, amount: i64) -> i64 {
-        if amount <= 0 {
-            return to;
-        }
-        let mut local = self.local(to);
-        let mut rem = amount;
-        loop {
-            let day = local.div_euclid(DAY);
-            let sod = local - day * DAY;
-            if is_business_day(day) && sod > OPEN {
-                let end = sod.min(CLOSE);
-                let avail = end - OPEN;
-                if rem <= avail {
-                    return self.utc(day * DAY + end - rem);
-                }
-                rem -= avail;
-            }
-            local = day * DAY - 1;
-        }
-    }
-
-    /// Business seconds between two instants (`from <= to`); used by the tests.
-    #[cfg(test)]
-    pub(crate) fn business_between(&self, from: i64, to: i64) -> i64 {
-        let (mut day, mut sod) = self.day_and_time(from);
-        let (end_day, end_sod) = self.day_and_time(to);
-        let mut total = 0;
-        while day <= end_day {
-            let until = if day == end_day { end_sod } else { DAY };
-            if is_business_day(day) {
-                let a = sod.max(OPEN);
-                let b = until.min(CLOSE);
-                total += (b - a).max(0);
             }
             day += 1;
             sod = 0;
         }
-        total
+    }
+
+    /// The latest instant from which the business time up to `to` is `amount` seconds.
+    pub(crate) fn sub_business(&self, to: i64, amount: i64) -> i64 {
+        if amount <= 0 || self.never_open() {
+            return to - amount.max(0);
+        }
+        let (mut day, mut sod) = self.day_and_time(to);
+        let mut rem = amount;
+        loop {
+            for &(s, e) in self.day_windows(day).iter().rev() {
+                if sod > s {
+                    let end = sod.min(e);
+                    let avail = end - s;
+                    if rem <= avail {
+                        return self.at(day, end - rem);
+                    }
+                    rem -= avail;
+                    sod = s;
+                }
+            }
+            day -= 1;
+            sod = DAY;
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rng::Rng;
+    use jiff::SignedDuration;
+    use tideline_core::sla::SlaPolicy;
 
     fn secs(s: &str) -> i64 {
         s.parse::<Timestamp>().unwrap().as_second()
     }
 
     #[test]
-    fn business_time_skips_nights_and_weekends_in_london_time() {
-        let l = London::new();
-        // Friday 2026-03-06 19:30 GMT plus 1h of business time is Monday 08:30.
-        assert_eq!(l.add_business(secs("2026-03-06T19:30:00Z"), HOUR), secs("2026-03-09T08:30:00Z"));
+    fn business_time_follows_the_default_calendar() {
+        let cal = SlaPolicy::default().calendar;
+        let c = Calendar::from_business_calendar(&cal);
+        // Friday 2026-03-06 19:30 GMT plus 1h: Saturday opens 09:00, so 09:30.
+        assert_eq!(c.add_business(secs("2026-03-06T19:30:00Z"), HOUR), secs("2026-03-07T09:30:00Z"));
+        // Saturday 16:30 plus 1h runs into Monday: 08:30.
+        assert_eq!(c.add_business(secs("2026-03-07T16:30:00Z"), HOUR), secs("2026-03-09T08:30:00Z"));
         // In summer time, 08:00 London is 07:00 UTC.
-        assert_eq!(l.add_business(secs("2026-06-06T12:00:00Z"), 0), secs("2026-06-08T07:00:00Z"));
-        // Back from Monday 08:30 by 1h lands on Friday 19:30.
-        assert_eq!(l.sub_business(secs("2026-03-09T08:30:00Z"), HOUR), secs("2026-03-06T19:30:00Z"));
-        // From a Sunday, business time counts back from Friday's close.
-        assert_eq!(l.sub_business(secs("2026-03-08T15:00:00Z"), 30 * MIN), secs("2026-03-06T19:30:00Z"));
+        assert_eq!(c.add_business(secs("2026-06-07T12:00:00Z"), 0), secs("2026-06-08T07:00:00Z"));
+        // From a Sunday, business time counts back from Saturday's close.
+        assert_eq!(c.sub_business(secs("2026-03-08T15:00:00Z"), 30 * MIN), secs("2026-03-07T16:30:00Z"));
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2026, 3, 6), secs("2026-03-06T00:00:00Z") / DAY);
     }
 
     #[test]
-    fn sub_business_inverts_business_between() {
-        let l = London::new();
-        let now = secs("2026-03-10T10:15:00Z");
-        for amount in [MIN, 50 * MIN, 2 * HOUR, 4 * HOUR, 13 * HOUR, 40 * HOUR] {
-            let from = l.sub_business(now, amount);
-            assert_eq!(l.business_between(from, now), amount, "{amount}");
-            assert_eq!(l.add_business(from, amount), now);
+    fn sub_business_inverts_the_core_calendar() {
+        let cal = SlaPolicy::default().calendar;
+        let c = Calendar::from_business_calendar(&cal);
+        let mut rng = Rng::new(1);
+        let base = secs("2025-01-01T00:00:00Z");
+        for _ in 0..2_000 {
+            let now = base + rng.range(0, 3 * 365 * DAY);
+            let amount = rng.range(1, 60 * HOUR);
+            let from = c.sub_business(now, amount);
+            assert_eq!(
+                cal.business_time(ts(from), ts(now)),
+                SignedDuration::from_secs(amount),
+                "{} back from {}",
+                amount,
+                ts(now)
+            );
+            let there = c.add_business(from, amount);
+            assert_eq!(cal.business_time(ts(from), ts(there)), SignedDuration::from_secs(amount));
         }
     }
 }

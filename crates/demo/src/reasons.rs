@@ -61,12 +61,12 @@ pub(crate) const REASONS: &[Reason] = &[
         notes: &[
             "Customer's card ending {card} declined at {merchant} for {amount}. Checked: fraud rule triggered on merchant category. Removed the flag and explained how to confirm payments in the app.",
             "Declined payment at {merchant} on {date}. No block on the card; 3DS challenge timed out. Talked the customer through approving in the app.",
-            "Card ending {card} declined because the chip had been locked after three wrong PIN attempts. Unlocked at the ATM guidance given.",
+            "Online payments declined: card ending {card} lost its 3D Secure registration when it was reissued. Re-registered; customer tested a payment.",
         ],
         replies: &[
             "Hi {first}, I'm sorry your card was declined at {merchant}. I can see our fraud checks stopped the payment of {amount}. I've cleared that, so the card is ready to use again.",
             "Thanks for your patience, {first}. The payment to {merchant} needed approving in the app and the request timed out. If you try again, you'll get a notification to approve it.",
-            "Hi {first}, the decline at {merchant} was a temporary problem with the card network on {date}, not your card. Nothing was taken from your account.",
+            "Hi {first}, your card wasn't registered for online security checks after it was reissued, so online payments like {merchant} were refused. I've fixed that.",
         ],
         asks: &[
             "Could you confirm the last three transactions you made with the card ending {card}, so we can check nothing is out of place?",
@@ -82,9 +82,11 @@ pub(crate) const REASONS: &[Reason] = &[
         ],
         resolutions: &[
             ("fixed", "Fraud flag on card ending {card} removed; payment to {merchant} now succeeds."),
-            ("information_given", "Explained in-app payment approval; customer retried the {merchant} payment successfully."),
-            ("no_fault_found", "No block found; decline caused by a network outage on {date}."),
-            ("replacement_sent", "Chip fault on card ending {card}; replacement card ending {newcard} sent."),
+            (
+                "information_given",
+                "Explained in-app payment approval; customer retried the {merchant} payment successfully.",
+            ),
+            ("fixed", "3D Secure re-registered for card ending {card}; online payments working."),
         ],
         outcome: &[
             "All sorted, {first}: the card ending {card} is working normally and the {merchant} payment went through.",
@@ -169,7 +171,9 @@ pub(crate) const REASONS: &[Reason] = &[
             ("replacement_sent", "Reissued card ending {newcard} by tracked delivery."),
             ("fixed", "Address corrected and card reissued."),
         ],
-        outcome: &["Your new card is on its way by tracked delivery, {first}. It should be with you within 3 working days."],
+        outcome: &[
+            "Your new card is on its way by tracked delivery, {first}. It should be with you within 3 working days.",
+        ],
         escalation: "Second card lost in the post",
     },
     Reason {
@@ -201,6 +205,7 @@ pub(crate) const REASONS: &[Reason] = &[
         ],
         replies: &[
             "Hi {first}, thanks for telling us straight away. We've stopped the card ending {card} and started a claim for the {amount} payment to {merchant}.",
+            "Thanks {first}. We've stopped the card ending {card} and started a chargeback for the payments to {merchant}.",
             "{first}, the payment of {big} was blocked before it left your account, so your money is safe. We've cancelled the card and a new one is on its way.",
         ],
         asks: &[
@@ -217,12 +222,13 @@ pub(crate) const REASONS: &[Reason] = &[
         ],
         resolutions: &[
             ("refund_issued", "Fraud claim upheld; {amount} refunded and card ending {card} replaced."),
-            ("fixed", "Payment of {big} blocked before settlement; card reissued as ending {newcard}."),
             ("referred_elsewhere", "Merchant-side breach at {merchant}; referred to card scheme, customer refunded."),
+            ("fixed", "Payment of {big} blocked before settlement; card reissued as ending {newcard}."),
         ],
         outcome: &[
             "Good news, {first}: we've refunded the {amount} to your account. Your new card ending {newcard} is on its way.",
             "Your claim is complete, {first}. The money is back in your account and the old card can't be used again.",
+            "{first}, the blocked payment never left your account, and your new card ending {newcard} is on its way.",
         ],
         escalation: "Fraud loss over the agent refund limit",
     },
@@ -255,9 +261,14 @@ pub(crate) const REASONS: &[Reason] = &[
         chasers: &["Has there been any progress? I'm really worried about getting this money back."],
         resolutions: &[
             ("refund_issued", "APP scam claim upheld; {big} reimbursed."),
-            ("referred_elsewhere", "Partial recovery from receiving bank; remainder referred to the ombudsman process."),
+            (
+                "referred_elsewhere",
+                "Partial recovery from receiving bank; remainder referred to the ombudsman process.",
+            ),
         ],
-        outcome: &["{first}, we've reimbursed the {big} to your account. Thank you for your patience while we looked into this."],
+        outcome: &[
+            "{first}, we've reimbursed the {big} to your account. Thank you for your patience while we looked into this.",
+        ],
         escalation: "APP scam above the reimbursement threshold",
     },
     Reason {
@@ -289,8 +300,8 @@ pub(crate) const REASONS: &[Reason] = &[
         ],
         replies: &[
             "Hi {first}, I've reset your app registration. Delete and reinstall the app, then follow the steps to register again.",
-            "Sorry for the trouble, {first}. Version {app} had a problem on some {device} phones. An update is out now that fixes it.",
             "Hi {first}, the number we had for you was out of date, which is why the codes weren't arriving. It's updated now.",
+            "Sorry for the trouble, {first}. Version {app} had a problem on some {device} phones. An update is out now that fixes it.",
         ],
         asks: &[
             "Could you tell us which version of the app you have? It's under Settings, About.",
@@ -306,8 +317,8 @@ pub(crate) const REASONS: &[Reason] = &[
         ],
         resolutions: &[
             ("fixed", "App registration reset; customer logged in on {device}."),
-            ("information_given", "Known defect in app {app}; customer updated and logged in."),
             ("fixed", "Mobile number corrected after ID&V; passcodes now delivered."),
+            ("information_given", "Known defect in app {app}; customer updated and logged in."),
         ],
         outcome: &[
             "Glad to hear you're back in, {first}. Let us know if you have any more trouble.",
@@ -322,7 +333,11 @@ pub(crate) const REASONS: &[Reason] = &[
         weight: 5,
         priority: [2, 7, 1, 0],
         channels: [0, 3, 4, 5, 6, 1, 3, 2, 1],
-        subjects: &["Statements missing from online banking", "Error when setting up a new payee", "Can't download statements"],
+        subjects: &[
+            "Statements missing from online banking",
+            "Error when setting up a new payee",
+            "Can't download statements",
+        ],
         opening: &[
             "My statements for the last three months have disappeared from online banking and I need them for a mortgage application.",
             "Every time I try to add {payee} as a new payee I get an error at the confirmation step.",
@@ -385,13 +400,13 @@ pub(crate) const REASONS: &[Reason] = &[
             "Still waiting for the refund of {amount} from the direct debit claim.",
         ],
         resolutions: &[
-            ("refund_issued", "Direct Debit Guarantee refund of {amount} ({biller})."),
             ("fixed", "Unpaid {biller} collection re-presented; fee letter issued."),
+            ("refund_issued", "Direct Debit Guarantee refund of {amount} ({biller})."),
             ("referred_elsewhere", "Customer referred to {biller} about their own billing error."),
         ],
         outcome: &[
-            "We've refunded {amount} to your account, {first}, and the {biller} mandate is cancelled.",
             "All done, {first}: the payment to {biller} has gone through.",
+            "We've refunded {amount} to your account, {first}, and the {biller} mandate is cancelled.",
         ],
         escalation: "Repeat direct debit failures causing customer detriment",
     },
@@ -453,6 +468,7 @@ pub(crate) const REASONS: &[Reason] = &[
         ],
         replies: &[
             "Hi {first}, I'm sorry the mortgage payment was taken twice. We've refunded {mortgage} and any overdraft interest it caused.",
+            "Thanks {first}. I've taken the missed payment of {mortgage} by card, so your mortgage is up to date and nothing will be reported to the credit reference agencies.",
             "Thanks {first}. You can overpay up to 10% a year without a charge, so {big} is fine. Would you like to lower your monthly payment or shorten the term?",
         ],
         asks: &["Would you like the overpayment to reduce your monthly payment or the mortgage term?"],
@@ -460,8 +476,8 @@ pub(crate) const REASONS: &[Reason] = &[
         chasers: &["The refund of the duplicate mortgage payment still isn't in my account."],
         resolutions: &[
             ("refund_issued", "Duplicate collection of {mortgage} refunded with interest."),
-            ("information_given", "Overpayment rules explained; {big} overpayment applied to reduce the term."),
             ("fixed", "Missed payment collected; account up to date, nothing reported to credit agencies."),
+            ("information_given", "Overpayment rules explained; {big} overpayment applied to reduce the term."),
         ],
         outcome: &["Everything is up to date on your mortgage, {first}. Thanks for getting in touch."],
         escalation: "Duplicate mortgage collection caused overdraft charges",
@@ -478,7 +494,9 @@ pub(crate) const REASONS: &[Reason] = &[
             "My fixed rate ends next month and I haven't had any offer from you. What rates can I switch to?",
             "I applied to switch to the {rate} two-year fix two weeks ago and the application still says 'in progress'.",
         ],
-        short: &["@{bank_handle} my fix ends in 3 weeks and still no product switch offer. Do I need to look elsewhere?"],
+        short: &[
+            "@{bank_handle} my fix ends in 3 weeks and still no product switch offer. Do I need to look elsewhere?",
+        ],
         notes: &[
             "Customer's fixed rate ends soon. Went through switch options; customer chose the {rate} two-year fix. Offer issued.",
             "Product switch stuck awaiting valuation that isn't needed for a switch. Pushed through manually.",
@@ -504,7 +522,11 @@ pub(crate) const REASONS: &[Reason] = &[
         weight: 6,
         priority: [1, 6, 3, 0],
         channels: [3, 6, 5, 4, 3, 1, 4, 3, 1],
-        subjects: &["Overdraft fee of {fee} disputed", "Unexpected charges on account ending {acct}", "Foreign transaction fee complaint"],
+        subjects: &[
+            "Overdraft fee of {fee} disputed",
+            "Unexpected charges on account ending {acct}",
+            "Foreign transaction fee complaint",
+        ],
         opening: &[
             "I've been charged {fee} for going {amount} over my overdraft limit for one day. That's disproportionate and I'd like it refunded.",
             "There are charges on my account ending {acct} I don't understand. Nobody told me about a monthly fee.",
@@ -517,10 +539,12 @@ pub(crate) const REASONS: &[Reason] = &[
         notes: &[
             "Customer disputes {fee} overdraft charge. First occurrence in 12 months; refunded as a goodwill gesture.",
             "Monthly account fee explained (packaged account upgrade on {date}). Customer wants to downgrade; done.",
+            "Foreign transaction fee on {merchant}: the merchant takes payments outside the UK, so the fee was correctly applied. Explained.",
         ],
         replies: &[
             "Hi {first}, I've looked into the {fee} charge. As this is the first time in a year, I've refunded it as a gesture of goodwill.",
             "Thanks {first}. The monthly fee is for the packaged account you upgraded to on {date}. I've moved you back to the free account as you asked.",
+            "Hi {first}, {merchant} takes payments through a company based outside the UK, which is why the fee applied. I'm sorry this wasn't clearer.",
         ],
         asks: &["Could you tell us which transactions you think the charges relate to?"],
         answers: &["The {fee} on the 3rd and the same again on the 17th."],
@@ -533,6 +557,7 @@ pub(crate) const REASONS: &[Reason] = &[
         outcome: &[
             "We've refunded the {fee} to your account, {first}.",
             "I've explained the charges in the letter we've sent, {first}. If you're not happy with our answer, you can refer it to the Financial Ombudsman Service.",
+            "I'm sorry we can't refund the fee this time, {first}. Our letter explains why, and your right to refer it to the Financial Ombudsman Service.",
         ],
         escalation: "Customer asked for a formal complaint",
     },
@@ -556,10 +581,12 @@ pub(crate) const REASONS: &[Reason] = &[
         notes: &[
             "Customer unhappy with wait times at {branch}. Feedback passed to the branch manager; apologised.",
             "Cheque for {amount} paid in at the counter after ID check. Paying-in book ordered.",
+            "Customer unhappy about shorter opening hours at {branch}. Explained Saturday opening and the app; feedback passed to the regional team.",
         ],
         replies: &[
             "Sorry about your wait at {branch}, {first}. I've passed your feedback to the branch manager, who is reviewing staffing at lunchtime.",
             "Hi {first}, you can also pay cheques in with the app by taking a photo. I've ordered a paying-in book for you too.",
+            "Hi {first}, {branch} changed its hours after a review of when customers visit. It's still open on Saturday mornings, and I've passed your feedback on.",
         ],
         asks: &["What time were you in the branch, so the manager can look into it?"],
         answers: &["About 12:30 on {date}."],
@@ -596,7 +623,10 @@ pub(crate) const REASONS: &[Reason] = &[
         asks: &["Please bring photo ID and proof of your new address to any branch, or upload them in the app."],
         answers: &["Uploaded my council tax bill and driving licence."],
         chasers: &["My statements are still going to the old address."],
-        resolutions: &[("fixed", "Address updated after ID&V."), ("information_given", "Explained how to update the address in the app.")],
+        resolutions: &[
+            ("fixed", "Address updated after ID&V."),
+            ("information_given", "Explained how to update the address in the app."),
+        ],
         outcome: &["All done, {first}: we have your new details."],
         escalation: "Post still going to an old address after an update",
     },
@@ -607,7 +637,11 @@ pub(crate) const REASONS: &[Reason] = &[
         weight: 4,
         priority: [1, 5, 3, 0],
         channels: [2, 5, 5, 4, 2, 1, 6, 4, 2],
-        subjects: &["Complaint about hold times", "Complaint: promised call back never came", "Complaint about how I was treated"],
+        subjects: &[
+            "Complaint about hold times",
+            "Complaint: promised call back never came",
+            "Complaint about how I was treated",
+        ],
         opening: &[
             "I was on hold for 55 minutes yesterday and then got cut off. This is the third time this week.",
             "I was promised a call back within 24 hours on {date}. Nobody called. I want to make a formal complaint.",
@@ -621,9 +655,11 @@ pub(crate) const REASONS: &[Reason] = &[
         notes: &[
             "Formal complaint about hold times. Apologised; {fee} compensation for call costs and inconvenience.",
             "Missed call back logged as a complaint; customer called back the same day and issue resolved.",
+            "Customer unhappy with how a previous call was handled. Listened to the recording; feedback given to the agent's team leader.",
         ],
         replies: &[
             "{first}, I'm really sorry about your experience. I've logged this as a complaint and I'll be looking after it personally.",
+            "Sorry we didn't call you back as promised, {first}. I've logged it as a complaint and I'll call you myself today.",
             "Hi {first}, thank you for telling us. I've listened to the call and I agree it wasn't the service you should expect.",
         ],
         asks: &["Could you give us a number and time that suits you for a call back?"],
@@ -633,7 +669,10 @@ pub(crate) const REASONS: &[Reason] = &[
             ("refund_issued", "Complaint upheld; {fee} compensation paid."),
             ("information_given", "Complaint partly upheld; final response letter sent with ombudsman rights."),
         ],
-        outcome: &["We've paid {fee} into your account to say sorry, {first}. Our final response letter is in the post."],
+        outcome: &[
+            "We've paid {fee} into your account to say sorry, {first}. Our final response letter is in the post.",
+            "Our final response letter is in the post, {first}. Thank you for raising this with us.",
+        ],
         escalation: "Formal complaint: eight-week deadline",
     },
     Reason {
@@ -643,7 +682,11 @@ pub(crate) const REASONS: &[Reason] = &[
         weight: 10,
         priority: [0, 4, 5, 1],
         channels: [1, 10, 4, 3, 3, 1, 2, 1, 0],
-        subjects: &["Card terminal offline", "Card machine settlement missing for {date}", "Terminal rejecting contactless"],
+        subjects: &[
+            "Card terminal offline",
+            "Card machine settlement missing for {date}",
+            "Terminal rejecting contactless",
+        ],
         opening: &[
             "Our card terminal at {business} has been offline since opening. We're losing sales; we need an engineer today.",
             "The card takings for {date} ({big}) haven't been settled to our account.",
@@ -656,16 +699,26 @@ pub(crate) const REASONS: &[Reason] = &[
         notes: &[
             "Terminal offline: SIM fault. Engineer booked for today; customer advised to use the Tap to Pay app meanwhile.",
             "Settlement of {big} for {date} delayed by a batch failure; reprocessed.",
+            "Terminal rejecting contactless over {amount}: floor limit set incorrectly. Updated remotely.",
         ],
         replies: &[
             "Hi {first}, an engineer will be with you at {business} by 4pm today. In the meantime you can take payments with the Tap to Pay app.",
             "Thanks {first}. The settlement for {date} failed in overnight processing; it has been re-run and the {big} will arrive tomorrow morning.",
+            "Hi {first}, your terminal's contactless limit was set too low. I've updated it remotely: restart the terminal and it will accept contactless up to £100.",
         ],
         asks: &["Could you read us the terminal ID from the back of the card machine?"],
         answers: &["Terminal ID ends 4471."],
         chasers: &["Still no engineer and we've been card-less all day."],
-        resolutions: &[("fixed", "Terminal SIM replaced; terminal online."), ("fixed", "Settlement of {big} reprocessed.")],
-        outcome: &["Your card machine is back online, {first}. Sorry for the disruption at {business}."],
+        resolutions: &[
+            ("fixed", "Terminal SIM replaced; terminal online."),
+            ("fixed", "Settlement of {big} reprocessed."),
+            ("fixed", "Contactless limit on the terminal corrected remotely."),
+        ],
+        outcome: &[
+            "Your card machine is back online, {first}. Sorry for the disruption at {business}.",
+            "The {big} settlement for {date} has been paid into your account, {first}.",
+            "Your terminal now accepts contactless payments up to £100, {first}.",
+        ],
         escalation: "Merchant unable to take card payments for a full trading day",
     },
     Reason {
@@ -690,6 +743,7 @@ pub(crate) const REASONS: &[Reason] = &[
         replies: &[
             "Hi {first}, one line in the file had a sort code that doesn't exist. Once corrected and uploaded again, the payroll will go out today.",
             "Thanks {first}. The payment needs a second authoriser before it's released. Once they approve it in the app, it will go.",
+            "Thanks {first}. Once we have the signed mandate form, we'll add your new finance manager as an authoriser within 2 working days.",
         ],
         asks: &["Please send the signed mandate form for the new authoriser."],
         answers: &["Signed mandate attached."],
@@ -697,8 +751,13 @@ pub(crate) const REASONS: &[Reason] = &[
         resolutions: &[
             ("fixed", "Payroll file corrected and processed."),
             ("information_given", "Dual authorisation explained; payment released."),
+            ("fixed", "Second authoriser added to the business mandate."),
         ],
-        outcome: &["The payments have gone out, {first}."],
+        outcome: &[
+            "The payroll has gone out, {first}.",
+            "The supplier payments have been released, {first}.",
+            "Your new authoriser is set up, {first}. They'll receive their login details by post.",
+        ],
         escalation: "Payroll at risk of missing the same-day cut-off",
     },
 ];
@@ -716,9 +775,22 @@ pub(crate) const GENERIC_CHASERS: &[&str] = &[
     "I haven't heard anything since I got in touch. Is anyone looking at this?",
 ];
 
-pub(crate) const PENDING_NUDGES: &[&str] = &[
-    "We're still waiting for the information we asked for about {ref}. Reply to this message when you can.",
+/// Progress updates, after the customer has told us more or chased us.
+pub(crate) const UPDATES: &[&str] = &[
+    "Thanks {first}, that's helpful. I'm looking into it now and will update you as soon as I can.",
+    "Thanks for the extra detail, {first}. I've passed this to the team and will be back in touch within 2 working days.",
+    "Hi {first}, just to let you know we're still working on {ref}. Sorry it's taking longer than we'd like.",
+    "Sorry for the wait, {first}. I've chased the team and asked them to prioritise {ref}.",
 ];
+
+/// A first answer after a case is reopened.
+pub(crate) const REOPEN_REPLIES: &[&str] = &[
+    "Sorry to hear it's happened again, {first}. I've reopened {ref} and I'm looking into it now.",
+    "Thanks for coming back to us, {first}. I've reopened your case and will update you today.",
+];
+
+pub(crate) const PENDING_NUDGES: &[&str] =
+    &["We're still waiting for the information we asked for about {ref}. Reply to this message when you can."];
 
 pub(crate) const REOPEN_REASONS: &[&str] = &[
     "Customer says the problem has come back",
@@ -728,7 +800,7 @@ pub(crate) const REOPEN_REASONS: &[&str] = &[
 ];
 
 pub(crate) const HOP_POSTS: &[&str] = &[
-    "Rang @{bank_handle} yesterday about a {subject_lc}. Promised a call back within 24 hours. Nothing. Not impressed.",
+    "Rang @{bank_handle} yesterday and was promised a call back within 24 hours. Nothing. Not impressed.",
     "Spent 40 minutes on the phone to @{bank_handle} yesterday and still no fix. Do I have to complain on here to get anything done?",
     "@{bank_handle} went into {branch} yesterday and was told someone would call me. Still waiting.",
 ];
@@ -743,19 +815,99 @@ pub(crate) struct OneOff {
 }
 
 pub(crate) const ONE_OFFS: &[OneOff] = &[
-    OneOff { channel_index: 0, inbound: true, system: false, summary: "Branch visit ({branch}): paid in a cheque for {amount}", body: Some("Cheque paid in at the counter. Receipt given.") },
-    OneOff { channel_index: 0, inbound: true, system: false, summary: "Branch visit ({branch}): cash withdrawal of {big}", body: Some("Large cash withdrawal; customer asked the purpose as per policy (paying a builder). Photo ID seen.") },
-    OneOff { channel_index: 0, inbound: true, system: false, summary: "Branch visit ({branch}): ordered a PIN reminder", body: None },
-    OneOff { channel_index: 1, inbound: true, system: false, summary: "Call: balance and recent transactions", body: Some("Customer asked for the balance and last five transactions. ID&V passed.") },
-    OneOff { channel_index: 1, inbound: true, system: false, summary: "Call: asked about the cut-off for same-day payments", body: Some("Explained Faster Payments are 24/7; CHAPS cut-off is 3:30pm.") },
-    OneOff { channel_index: 2, inbound: false, system: true, summary: "Your annual statement is ready", body: Some("Dear {first},\n\nYour annual statement for the account ending {acct} is now available in online banking.\n\n{bank}") },
-    OneOff { channel_index: 4, inbound: true, system: false, summary: "Chat: how to set up a standing order", body: Some("{first}: How do I set up a monthly standing order to {payee}?\nAgent ({agent}): In the app, go to Payments, then Standing orders, then New. You'll need their sort code and account number.\n{first}: Done, thanks!") },
-    OneOff { channel_index: 4, inbound: true, system: false, summary: "Chat: asked about using the card abroad", body: Some("{first}: Do I need to tell you before I travel?\nAgent ({agent}): No need, {first}. Your card works abroad and we'll text you if we see anything unusual.") },
-    OneOff { channel_index: 5, inbound: false, system: true, summary: "{bank}: your new card ending {newcard} has been dispatched and should arrive within 5 working days.", body: None },
-    OneOff { channel_index: 5, inbound: false, system: true, summary: "{bank}: did you try to pay {amount} at {merchant}? Reply Y if this was you or N if not.", body: None },
+    OneOff {
+        channel_index: 0,
+        inbound: true,
+        system: false,
+        summary: "Branch visit ({branch}): paid in a cheque for {amount}",
+        body: Some("Cheque paid in at the counter. Receipt given."),
+    },
+    OneOff {
+        channel_index: 0,
+        inbound: true,
+        system: false,
+        summary: "Branch visit ({branch}): cash withdrawal of {big}",
+        body: Some(
+            "Large cash withdrawal; customer asked the purpose as per policy (paying a builder). Photo ID seen.",
+        ),
+    },
+    OneOff {
+        channel_index: 0,
+        inbound: true,
+        system: false,
+        summary: "Branch visit ({branch}): ordered a PIN reminder",
+        body: None,
+    },
+    OneOff {
+        channel_index: 1,
+        inbound: true,
+        system: false,
+        summary: "Call: balance and recent transactions",
+        body: Some("Customer asked for the balance and last five transactions. ID&V passed."),
+    },
+    OneOff {
+        channel_index: 1,
+        inbound: true,
+        system: false,
+        summary: "Call: asked about the cut-off for same-day payments",
+        body: Some("Explained Faster Payments are 24/7; CHAPS cut-off is 3:30pm."),
+    },
+    OneOff {
+        channel_index: 2,
+        inbound: false,
+        system: true,
+        summary: "Your annual statement is ready",
+        body: Some(
+            "Dear {first},\n\nYour annual statement for the account ending {acct} is now available in online banking.\n\n{bank}",
+        ),
+    },
+    OneOff {
+        channel_index: 4,
+        inbound: true,
+        system: false,
+        summary: "Chat: how to set up a standing order",
+        body: Some(
+            "{first}: How do I set up a monthly standing order to {payee}?\nAgent ({agent}): In the app, go to Payments, then Standing orders, then New. You'll need their sort code and account number.\n{first}: Done, thanks!",
+        ),
+    },
+    OneOff {
+        channel_index: 4,
+        inbound: true,
+        system: false,
+        summary: "Chat: asked about using the card abroad",
+        body: Some(
+            "{first}: Do I need to tell you before I travel?\nAgent ({agent}): No need, {first}. Your card works abroad and we'll text you if we see anything unusual.",
+        ),
+    },
+    OneOff {
+        channel_index: 5,
+        inbound: false,
+        system: true,
+        summary: "{bank}: your new card ending {newcard} has been dispatched and should arrive within 5 working days.",
+        body: None,
+    },
+    OneOff {
+        channel_index: 5,
+        inbound: false,
+        system: true,
+        summary: "{bank}: did you try to pay {amount} at {merchant}? Reply Y if this was you or N if not.",
+        body: None,
+    },
     OneOff { channel_index: 5, inbound: true, system: false, summary: "Y", body: None },
-    OneOff { channel_index: 6, inbound: true, system: false, summary: "Shout out to the team at @{bank_handle} {branch}, sorted my problem in 10 minutes. Proper service.", body: None },
-    OneOff { channel_index: 8, inbound: true, system: false, summary: "Love the new savings pots in the @{bank_handle} app", body: None },
+    OneOff {
+        channel_index: 6,
+        inbound: true,
+        system: false,
+        summary: "Shout out to the team at @{bank_handle} {branch}, sorted my problem in 10 minutes. Proper service.",
+        body: None,
+    },
+    OneOff {
+        channel_index: 8,
+        inbound: true,
+        system: false,
+        summary: "Love the new savings pots in the @{bank_handle} app",
+        body: None,
+    },
 ];
 
 #[cfg(test)]

@@ -79,6 +79,11 @@ impl Rng {
         &xs[self.index(xs.len())]
     }
 
+    /// One word of a static word list.
+    pub(crate) fn word(&mut self, xs: &[&'static str]) -> &'static str {
+        xs[self.index(xs.len())]
+    }
+
     /// An index drawn with the given integer weights (at least one must be positive).
     pub(crate) fn weighted(&mut self, weights: &[u32]) -> usize {
         let total: u64 = weights.iter().map(|&w| u64::from(w)).sum();

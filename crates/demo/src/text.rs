@@ -3,7 +3,7 @@
 //! A story picks its slot values once, so every message about one problem names the same
 //! merchant, amount and card ending.
 
-use crate::words::{BANK, MONTHS, WEEKDAYS};
+use crate::words::{BANK, BANK_HANDLE, MONTHS, WEEKDAYS};
 use std::fmt::Write;
 
 #[derive(Debug, Clone)]
@@ -73,6 +73,7 @@ pub(crate) fn render_into(out: &mut String, tpl: &str, s: &Slots<'_>) {
             "scam" => out.push_str(s.scam),
             "branch" => out.push_str(s.branch),
             "bank" => out.push_str(BANK),
+            "bank_handle" => out.push_str(BANK_HANDLE),
             "amount" => money(out, s.amount),
             "big" => money(out, s.big),
             "fee" => money(out, s.fee),
@@ -110,7 +111,7 @@ pub(crate) fn render_into(out: &mut String, tpl: &str, s: &Slots<'_>) {
 }
 
 pub(crate) fn render(tpl: &str, s: &Slots<'_>) -> String {
-    let mut out = String::with_capacity(tpl.len() + 32);
+    let mut out = String::with_capacity(tpl.len() + tpl.len() / 4 + 48);
     render_into(&mut out, tpl, s);
     out
 }

@@ -120,7 +120,7 @@ pub fn small() -> Fixture {
     for e in [&e1, &e1b, &e2] {
         l.event(e).unwrap();
     }
-    let mut tps = vec![
+    let mut tps = [
         touchpoint(1, Some(1), Channel::Branch, "2026-02-20T10:00:00Z", "Asked about a mortgage holiday at the branch"),
         touchpoint(2, Some(1), Channel::Phone, "2026-03-02T13:30:00Z", "Card declined at Tesco, wants it unblocked"),
         touchpoint(3, Some(1), Channel::Email, "2026-02-25T09:00:00Z", "Statement for February missing"),

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what building and testing Tideline needs, and nothing that is already there.
+# Sourced by run.sh and test.sh; safe to run again and again.
+set -euo pipefail
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# System packages (Debian/Ubuntu): a C toolchain for the bundled SQLite.
+apt_packages=(build-essential pkg-config)
+if command -v apt-get >/dev/null 2>&1; then
+    missing=()
+    for p in "${apt_packages[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "setup: installing ${missing[*]}"
+        as_root apt-get update -qq
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+    fi
+elif [ "$(uname)" = "Darwin" ]; then
+    xcode-select -p >/dev/null 2>&1 || { echo "setup: run 'xcode-select --install' first (Apple's C toolchain)"; exit 1; }
+fi
+
+# The Rust toolchain, through rustup (Debian's own rustc is too old for this code).
+if ! command -v cargo >/dev/null 2>&1; then
+    [ -x "$HOME/.cargo/bin/cargo" ] || {
+        echo "setup: installing the Rust toolchain with rustup"
+        curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal
+    }
+    export PATH="$HOME/.cargo/bin:$PATH"
+fi
+if command -v rustup >/dev/null 2>&1; then
+    for c in rustfmt clippy; do
+        rustup component list --installed 2>/dev/null | grep -q "^$c" || rustup component add "$c"
+    done
+fi
