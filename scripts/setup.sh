@@ -7,8 +7,12 @@ as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-# System packages (Debian/Ubuntu): a C toolchain for the bundled SQLite.
-apt_packages=(build-essential pkg-config)
+# System packages (Debian/Ubuntu): a C toolchain for the bundled SQLite; WebKitGTK and
+# friends for the Tauri console; Xvfb and WebKitWebDriver to drive the real window in
+# tests; Node.js for the UI build.
+apt_packages=(build-essential pkg-config libssl-dev curl libwebkit2gtk-4.1-dev libsoup-3.0-dev
+    librsvg2-dev libayatana-appindicator3-dev xvfb webkit2gtk-driver)
+command -v npm >/dev/null 2>&1 || apt_packages+=(nodejs npm)
 if command -v apt-get >/dev/null 2>&1; then
     missing=()
     for p in "${apt_packages[@]}"; do
@@ -21,6 +25,7 @@ if command -v apt-get >/dev/null 2>&1; then
     fi
 elif [ "$(uname)" = "Darwin" ]; then
     xcode-select -p >/dev/null 2>&1 || { echo "setup: run 'xcode-select --install' first (Apple's C toolchain)"; exit 1; }
+    command -v npm >/dev/null 2>&1 || { echo "setup: install Node.js 20 or later (e.g. 'brew install node')"; exit 1; }
 fi
 
 # The Rust toolchain, through rustup (Debian's own rustc is too old for this code).
@@ -35,4 +40,10 @@ if command -v rustup >/dev/null 2>&1; then
     for c in rustfmt clippy; do
         rustup component list --installed 2>/dev/null | grep -q "^$c" || rustup component add "$c"
     done
+fi
+
+# The UI's npm packages, exactly as locked.
+if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+    echo "setup: installing the UI's npm packages"
+    (cd ui && npm ci --no-audit --no-fund --loglevel=error)
 fi

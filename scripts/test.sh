@@ -1,9 +1,27 @@
 #!/usr/bin/env bash
-# Every check CI runs: formatting, lints, and every test in the workspace.
+# Every check CI runs: formatting, lints, unit and integration tests (Rust and UI), and
+# the end-to-end journeys in the real app window.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 
+# tauri-driver bridges WebDriver to the app's webview (Linux only; macOS has no
+# WebKit WebDriver for apps, so the journeys run on Linux).
+if [ "$(uname)" = "Linux" ] && ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
+    echo "setup: installing tauri-driver"
+    cargo install tauri-driver --version '^2' --locked --quiet
+fi
+
+echo "== UI: types, unit tests, build"
+(cd ui && npm run --silent typecheck && npm test --silent && npm run --silent build)
+
+echo "== Rust: format, lints, tests"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked
+
+if [ "$(uname)" = "Linux" ]; then
+    echo "== End to end: the real console in a real window"
+    cargo build --locked -p tideline-console -p tideline
+    (cd ui && node --test --test-concurrency=1 e2e/)
+fi

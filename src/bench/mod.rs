@@ -97,16 +97,7 @@ pub fn store_load(store: &mut Store, bundles: &[CustomerBundle], now: Timestamp)
     let start = Instant::now();
     let mut l = store.loader(now)?;
     for b in bundles {
-        l.customer(&b.customer)?;
-        for c in &b.cases {
-            l.case(c)?;
-        }
-        for e in &b.events {
-            l.event(e)?;
-        }
-        for t in b.touchpoints.iter().chain(&b.unlinked) {
-            l.touchpoint(t)?;
-        }
+        l.bundle(&b.customer, &b.cases, &b.events, b.touchpoints.iter().chain(&b.unlinked))?;
     }
     l.finish()?;
     Ok(rows(bundles) as f64 / start.elapsed().as_secs_f64())

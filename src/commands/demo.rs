@@ -54,16 +54,7 @@ pub fn run(a: Args, config: StoreConfig) -> anyhow::Result<()> {
 pub fn load(store: &mut Store, demo: &DemoConfig, now: Timestamp) -> anyhow::Result<()> {
     let mut loader = store.loader(now)?;
     for b in generate(demo) {
-        loader.customer(&b.customer)?;
-        for case in &b.cases {
-            loader.case(case)?;
-        }
-        for e in &b.events {
-            loader.event(e)?;
-        }
-        for t in b.touchpoints.iter().chain(&b.unlinked) {
-            loader.touchpoint(t)?;
-        }
+        loader.bundle(&b.customer, &b.cases, &b.events, b.touchpoints.iter().chain(&b.unlinked))?;
     }
     loader.finish()?;
     Ok(())

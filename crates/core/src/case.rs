@@ -19,6 +19,7 @@ use std::fmt;
 use std::str::FromStr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum CaseStatus {
     New,
@@ -69,6 +70,7 @@ impl FromStr for CaseStatus {
 /// Priority is set from what the case is about, never from who the customer is: a
 /// follower count or network size has no say in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
     Low,
@@ -127,12 +129,16 @@ impl FromStr for Priority {
 
 /// A span of wall-clock time, `start` inclusive and `end` exclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Interval {
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub start: Timestamp,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub end: Timestamp,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Closure {
     pub code: String,
     pub summary: String,
@@ -179,6 +185,7 @@ impl Default for ClosureCatalogue {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Case {
     pub id: CaseId,
     pub customer_id: CustomerId,
@@ -191,17 +198,24 @@ pub struct Case {
     pub assignee: Option<String>,
     /// Contact-reason tags, such as `card_declined`; repeat contacts are counted per tag.
     pub reasons: Vec<String>,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub opened_at: Timestamp,
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub first_response_at: Option<Timestamp>,
     /// The last update the customer received from us (acknowledgement or reply).
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub last_update_at: Option<Timestamp>,
     /// The oldest customer message that has had no reply yet.
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub awaiting_reply_since: Option<Timestamp>,
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub pending_since: Option<Timestamp>,
     /// Finished pauses: time spent pending, or resolved before a reopen. SLA clocks do
     /// not count them.
     pub paused: Vec<Interval>,
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub resolved_at: Option<Timestamp>,
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub closed_at: Option<Timestamp>,
     pub closure: Option<Closure>,
     pub escalation_level: u8,
@@ -261,6 +275,7 @@ impl Case {
 /// What an agent (or the system) does to a case. These are the payloads of the named
 /// mutations that the cache records in its outbox and the server replays.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum CaseAction {
     /// Tell the customer we have their case: the first response.
@@ -322,15 +337,18 @@ impl CaseAction {
 
 /// One step in a case's history, as shown on the timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaseEvent {
     pub case_id: CaseId,
     pub customer_id: CustomerId,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub at: Timestamp,
     pub actor: Actor,
     pub kind: CaseEventKind,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum CaseEventKind {
     Opened { subject: String, channel: Channel },

@@ -7,6 +7,7 @@ use std::str::FromStr;
 /// Where a contact happened. Social networks are channels like any other: the same SLA
 /// rules and the same queue order apply to all of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     Branch,
@@ -101,6 +102,7 @@ impl FromStr for Channel {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     Inbound,
@@ -118,6 +120,7 @@ impl Direction {
 
 /// Who did something. Agents are named by their user name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "kind", content = "name", rename_all = "snake_case")]
 pub enum Actor {
     Customer,

@@ -6,10 +6,12 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Customer {
     pub id: CustomerId,
     pub name: String,
     pub identities: Vec<Identity>,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub created_at: Timestamp,
 }
 

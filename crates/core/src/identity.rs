@@ -10,6 +10,7 @@ use std::fmt;
 use std::str::FromStr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum IdentityKind {
     Phone,
@@ -87,6 +88,7 @@ impl fmt::Display for IdentityKind {
 /// A normalised identity. Construct it with [`Identity::parse`]; the fields are only
 /// ever in normal form.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Identity {
     kind: IdentityKind,
     value: String,

@@ -17,7 +17,8 @@ macro_rules! prefixed_id {
     ($(#[$doc:meta])* $name:ident, $prefix:literal, $what:literal) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(transparent)]
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+        // A newtype struct serialises as its number: no `#[serde(transparent)]` needed.
         pub struct $name(pub i64);
 
         impl $name {

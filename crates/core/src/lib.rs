@@ -9,6 +9,7 @@ pub mod customer;
 pub mod escalation;
 pub mod identity;
 pub mod ids;
+pub mod insight;
 pub mod mutation;
 pub mod queue;
 pub mod sla;

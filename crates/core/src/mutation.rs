@@ -8,6 +8,7 @@ use crate::ids::{CaseId, CustomerId, TouchpointId};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Mutation {
     /// A step in a case's lifecycle, or a note, reply, assignment or escalation.
@@ -15,6 +16,9 @@ pub enum Mutation {
     /// Links an unlinked touchpoint to a customer, adding its identity to the customer
     /// so that later contacts from it match. Never guessed: an agent decides.
     LinkIdentity { touchpoint_id: TouchpointId, customer_id: CustomerId },
+    /// Creates a customer named `name` from an unlinked touchpoint: the touchpoint's
+    /// identity becomes their first identity, linked as by `LinkIdentity`.
+    CreateCustomer { touchpoint_id: TouchpointId, name: String },
     /// Undoes a link: the identity leaves the customer and the touchpoints that the
     /// link attached go back to the unlinked list.
     UnlinkIdentity { identity: Identity, customer_id: CustomerId },
@@ -25,6 +29,7 @@ impl Mutation {
         match self {
             Mutation::Case { action, .. } => action.name(),
             Mutation::LinkIdentity { .. } => "link_identity",
+            Mutation::CreateCustomer { .. } => "create_customer",
             Mutation::UnlinkIdentity { .. } => "unlink_identity",
         }
     }

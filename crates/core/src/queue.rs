@@ -11,7 +11,9 @@ use std::cmp::Ordering;
 /// The sort key of a case in a queue. Cases whose clocks are all paused or stopped
 /// (`due_at` is `None`) come after every case with a running clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct QueueKey {
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub due_at: Option<Timestamp>,
     pub priority: Priority,
     pub case_id: CaseId,

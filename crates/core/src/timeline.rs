@@ -7,6 +7,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "item", rename_all = "snake_case")]
 pub enum TimelineItem {
     Touchpoint(Touchpoint),
@@ -21,7 +22,9 @@ pub enum TimelineItem {
 /// Where a page ends. The next page starts strictly after it, so no item is shown twice
 /// or skipped even when many share a timestamp.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TimelineCursor {
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub at: Timestamp,
     /// 1 for touchpoints, 0 for case events: at the same instant the contact comes
     /// before (is newer than) what an agent did about it in the newest-first order.

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 /// Facts that only some channels have. Each field is checked against the channel by
 /// [`Touchpoint::validate`], so a phone call never carries a post URL.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ChannelFacts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_duration_secs: Option<u32>,
@@ -28,6 +29,7 @@ impl ChannelFacts {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Touchpoint {
     pub id: TouchpointId,
     /// `None` while the touchpoint is unlinked: its identity matched no customer.
@@ -36,6 +38,7 @@ pub struct Touchpoint {
     pub channel: Channel,
     pub direction: Direction,
     pub actor: Actor,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub occurred_at: Timestamp,
     /// The customer's identity on this channel (the caller's number, the sender's
     /// address, the poster's handle), if the channel gives one.

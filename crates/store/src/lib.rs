@@ -54,6 +54,8 @@ pub enum StoreError {
     #[error(transparent)]
     Identity(#[from] IdentityError),
     #[error(transparent)]
+    Customer(#[from] tideline_core::customer::CustomerError),
+    #[error(transparent)]
     Touchpoint(#[from] tideline_core::touchpoint::TouchpointError),
     #[error("the cache holds a damaged record: {0}")]
     Corrupt(String),
@@ -156,6 +158,13 @@ impl Store {
         docs.map(|d| codec::parse_json("case", &d?)).collect()
     }
 
+    /// How many touchpoints a customer has on record.
+    pub fn touchpoint_count(&self, customer: CustomerId) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM touchpoints WHERE customer_id = ?1", [customer.0], |r| r.get(0))?)
+    }
+
     /// Row counts, for the CLI's summary and for tests.
     pub fn counts(&self) -> Result<Counts, StoreError> {
         let n = |table: &str| -> Result<i64, StoreError> {
@@ -185,6 +194,7 @@ impl Store {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Counts {
     pub customers: i64,
     pub cases: i64,

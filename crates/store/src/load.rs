@@ -4,24 +4,34 @@
 use crate::codec::{json, ms, touchpoint_text};
 use crate::{Store, StoreConfig, StoreError};
 use jiff::Timestamp;
-use rusqlite::{Transaction, params};
+use rusqlite::{Connection, params};
 use tideline_core::sla::{case_clocks, next_due};
 use tideline_core::{Case, CaseEvent, Customer, Touchpoint};
+
+/// `cases.due_key` of a case with no running clock: sorts after every real time and,
+/// unlike `i64::MAX`, survives a round trip through a JavaScript number in a cursor.
+pub const NO_DUE_KEY: i64 = 9_007_199_254_740_991;
+
+const LOAD_CACHE_KIB: i64 = -512 * 1024;
 
 /// Writes many rows in one transaction. Nothing is visible to readers until
 /// [`Loader::finish`]; dropping the loader rolls everything back.
 pub struct Loader<'s> {
-    tx: Transaction<'s>,
+    tx: &'s Connection,
     config: &'s StoreConfig,
     now: Timestamp,
+    committed: bool,
 }
 
 impl Store {
     /// Starts a bulk load. `now` is when SLA clocks are evaluated for the stored
     /// snapshot.
     pub fn loader(&mut self, now: Timestamp) -> Result<Loader<'_>, StoreError> {
-        let tx = self.conn.transaction()?;
-        Ok(Loader { tx, config: &self.config, now })
+        // A bulk load touches every index page; a 512 MiB cache keeps them resident
+        // until the commit. `finish` puts the interactive size back.
+        self.conn.pragma_update(None, "cache_size", LOAD_CACHE_KIB)?;
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        Ok(Loader { tx: &self.conn, config: &self.config, now, committed: false })
     }
 }
 
@@ -76,13 +86,47 @@ impl Loader<'_> {
         Ok(())
     }
 
-    pub fn finish(self) -> Result<(), StoreError> {
-        self.tx.commit()?;
+    /// A customer with their cases, case events and touchpoints, in the order the
+    /// foreign keys need.
+    pub fn bundle<'t>(
+        &mut self,
+        customer: &Customer,
+        cases: &[Case],
+        events: &[CaseEvent],
+        touchpoints: impl IntoIterator<Item = &'t Touchpoint>,
+    ) -> Result<(), StoreError> {
+        self.customer(customer)?;
+        for c in cases {
+            self.case(c)?;
+        }
+        for e in events {
+            self.event(e)?;
+        }
+        for t in touchpoints {
+            self.touchpoint(t)?;
+        }
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> Result<(), StoreError> {
+        self.tx.execute_batch("COMMIT")?;
+        self.committed = true;
         Ok(())
     }
 }
 
-pub(crate) fn write_customer_fts(tx: &Transaction<'_>, c: &Customer) -> Result<(), StoreError> {
+impl Drop for Loader<'_> {
+    fn drop(&mut self) {
+        // Best effort: if these fail the connection is left in a transaction or with a
+        // larger cache, and the next statement reports the error.
+        if !self.committed {
+            let _ = self.tx.execute_batch("ROLLBACK");
+        }
+        let _ = self.tx.pragma_update(None, "cache_size", crate::schema::CACHE_KIB);
+    }
+}
+
+pub(crate) fn write_customer_fts(tx: &Connection, c: &Customer) -> Result<(), StoreError> {
     let mut text = c.name.clone();
     for i in &c.identities {
         text.push(' ');
@@ -96,14 +140,14 @@ pub(crate) fn write_customer_fts(tx: &Transaction<'_>, c: &Customer) -> Result<(
 /// Writes a case row, its SLA snapshot and its search text. `fresh` skips the deletes
 /// a brand-new row does not need.
 pub(crate) fn write_case(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     case: &Case,
     config: &StoreConfig,
     now: Timestamp,
     fresh: bool,
 ) -> Result<(), StoreError> {
     let clocks = case_clocks(case, &config.sla, now);
-    let due_key = next_due(&clocks).and_then(|c| c.due_at).map(ms).unwrap_or(i64::MAX);
+    let due_key = next_due(&clocks).and_then(|c| c.due_at).map(ms).unwrap_or(NO_DUE_KEY);
     tx.prepare_cached(
         "INSERT OR REPLACE INTO cases (id, customer_id, status, priority_rank, queue, assignee, channel, opened_at, \
          due_key, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -144,7 +188,7 @@ pub(crate) fn write_case(
     Ok(())
 }
 
-pub(crate) fn insert_event(tx: &Transaction<'_>, e: &CaseEvent) -> Result<i64, StoreError> {
+pub(crate) fn insert_event(tx: &Connection, e: &CaseEvent) -> Result<i64, StoreError> {
     tx.prepare_cached(
         "INSERT INTO case_events (case_id, customer_id, at, actor, kind, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?

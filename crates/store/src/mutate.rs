@@ -8,24 +8,30 @@ use crate::{Store, StoreError, load_case, read_customer};
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
+use tideline_core::customer::customer_name;
 use tideline_core::mutation::Mutation;
 use tideline_core::{Actor, CaseEvent, CustomerId, Identity, TouchpointId};
 
 /// What a mutation did, for the caller to show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Applied {
     /// The outbox sequence number: the client's id for this change when it syncs.
     pub seq: i64,
+    /// The customer a link or a new customer concerns.
+    pub customer_id: Option<CustomerId>,
     pub event: Option<CaseEvent>,
     /// Touchpoints a link attached to (or an undo took back from) the customer.
     pub touchpoints: Vec<TouchpointId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OutboxEntry {
     pub seq: i64,
     pub mutation: Mutation,
     pub actor: Actor,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub created_at: Timestamp,
 }
 
@@ -33,26 +39,38 @@ impl Store {
     /// Applies `m`, done by `actor` at `at`, and queues it for sync.
     pub fn apply(&mut self, m: &Mutation, actor: &Actor, at: Timestamp) -> Result<Applied, StoreError> {
         let tx = self.conn.transaction()?;
-        let (event, touchpoints) = match m {
+        let (event, customer_id, touchpoints) = match m {
             Mutation::Case { case_id, action } => {
                 let case = load_case(&tx, *case_id)?;
                 let (next, event) = case.apply(action, actor, at, &self.config.closure_codes)?;
                 write_case(&tx, &next, &self.config, at, false)?;
                 insert_event(&tx, &event)?;
-                (Some(event), Vec::new())
+                (Some(event), Some(next.customer_id), Vec::new())
             }
             Mutation::LinkIdentity { touchpoint_id, customer_id } => {
-                (None, link(&tx, *touchpoint_id, *customer_id, actor, at, &self.config)?)
+                (None, Some(*customer_id), link(&tx, *touchpoint_id, *customer_id, actor, at, &self.config)?)
+            }
+            Mutation::CreateCustomer { touchpoint_id, name } => {
+                let name = customer_name(name)?;
+                // Local ids count up from the highest known; the server assigns final ids
+                // when sync lands (see ARCHITECTURE.md).
+                let id: i64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM customers", [], |r| r.get(0))?;
+                tx.execute(
+                    "INSERT INTO customers (id, name, created_at) VALUES (?1, ?2, ?3)",
+                    params![id, name, ms(at)],
+                )?;
+                let id = CustomerId(id);
+                (None, Some(id), link(&tx, *touchpoint_id, id, actor, at, &self.config)?)
             }
             Mutation::UnlinkIdentity { identity, customer_id } => {
-                (None, unlink(&tx, identity, *customer_id, actor, at, &self.config)?)
+                (None, Some(*customer_id), unlink(&tx, identity, *customer_id, actor, at, &self.config)?)
             }
         };
         tx.prepare_cached("INSERT INTO outbox (name, mutation, actor, created_at) VALUES (?1, ?2, ?3, ?4)")?
             .execute(params![m.name(), json(m), json(actor), ms(at)])?;
         let seq = tx.last_insert_rowid();
         tx.commit()?;
-        Ok(Applied { seq, event, touchpoints })
+        Ok(Applied { seq, customer_id, event, touchpoints })
     }
 
     /// Mutations not yet acknowledged by the server, oldest first.

@@ -10,6 +10,7 @@ use tideline_core::sla::{ClockStatus, case_clocks};
 use tideline_core::{Case, CaseId, CaseStatus, Channel, Priority};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct QueueFilter {
     /// Only cases assigned to this agent ("my cases").
     pub assignee: Option<String>,
@@ -23,6 +24,7 @@ pub struct QueueFilter {
 
 /// The last row of a page; the next page starts strictly after it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct QueueCursor {
     pub due_key: i64,
     pub priority_rank: u8,
@@ -30,6 +32,7 @@ pub struct QueueCursor {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct QueueRow {
     pub case: Case,
     pub customer_name: String,
@@ -39,6 +42,7 @@ pub struct QueueRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct QueuePage {
     pub rows: Vec<QueueRow>,
     pub next: Option<QueueCursor>,
@@ -58,7 +62,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<QueuePage, StoreError> {
         let limit = limit.clamp(1, crate::timeline::MAX_PAGE);
-        let c = after.unwrap_or(QueueCursor { due_key: i64::MIN, priority_rank: 0, id: i64::MIN });
+        let c = after.unwrap_or(QueueCursor { due_key: -1, priority_rank: 0, id: 0 });
         let statuses = json_list(&filter.statuses);
         let channels = json_list(&filter.channels);
         let priorities = filter
@@ -127,7 +131,7 @@ impl Store {
                 let case: Case = parse_json("case", &doc)?;
                 let mut clocks = case_clocks(&case, &self.config.sla, now);
                 clocks.sort_by_key(|c| (c.due_at.is_none(), c.due_at));
-                let due_at = if due_key == i64::MAX { None } else { Some(from_ms(due_key)?) };
+                let due_at = if due_key == crate::load::NO_DUE_KEY { None } else { Some(from_ms(due_key)?) };
                 let key = QueueKey { due_at, priority: case.priority, case_id: CaseId(id) };
                 Ok(QueueRow { case, customer_name, clocks, key })
             })

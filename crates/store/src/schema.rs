@@ -23,13 +23,16 @@ const PRAGMAS: &str = "
     PRAGMA synchronous = FULL;
     PRAGMA foreign_keys = ON;
     PRAGMA busy_timeout = 5000;
-    PRAGMA cache_size = -65536;
     PRAGMA temp_store = MEMORY;
     PRAGMA mmap_size = 268435456;
 ";
 
+/// The page cache for interactive use, in KiB (negative: SQLite's unit for KiB).
+pub const CACHE_KIB: i64 = -64 * 1024;
+
 pub fn configure(conn: &Connection) -> Result<(), StoreError> {
     conn.execute_batch(PRAGMAS)?;
+    conn.pragma_update(None, "cache_size", CACHE_KIB)?;
     Ok(())
 }
 

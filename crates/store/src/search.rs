@@ -8,6 +8,7 @@ use serde::Serialize;
 use tideline_core::{CaseId, CaseStatus, CustomerId, Identity, Touchpoint};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CustomerHit {
     pub id: CustomerId,
     pub name: String,
@@ -16,6 +17,7 @@ pub struct CustomerHit {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaseHit {
     pub id: CaseId,
     pub customer_id: CustomerId,
@@ -25,6 +27,7 @@ pub struct CaseHit {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SearchHit {
     Customer(CustomerHit),
@@ -33,6 +36,7 @@ pub enum SearchHit {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SearchResults {
     pub customers: Vec<CustomerHit>,
     pub cases: Vec<CaseHit>,
@@ -46,6 +50,7 @@ impl SearchResults {
     }
 }
 
+/// Prefix (type-ahead) matching is for customer names only; see `Store::search`.
 /// Turns free text into an FTS5 query that cannot be a syntax error: every word is
 /// quoted, words are ANDed, and the last one may be a prefix (type-ahead).
 fn fts_query(text: &str, prefix_last: bool) -> Option<String> {
@@ -70,6 +75,24 @@ impl Store {
         let per_kind = per_kind.clamp(1, 100) as i64;
         let mut out = SearchResults::default();
 
+        // An id is an exact match: `C-12` is that customer, `CS-40` that case.
+        if let Ok(id) = text.parse::<CustomerId>()
+            && let Ok(c) = self.customer(id)
+        {
+            out.customers.push(CustomerHit { id, name: c.name, matched_identity: None });
+        }
+        if let Ok(id) = text.parse::<CaseId>()
+            && let Ok(c) = self.case(id)
+        {
+            let customer_name = self.customer(c.customer_id)?.name;
+            out.cases.push(CaseHit {
+                id,
+                customer_id: c.customer_id,
+                customer_name,
+                subject: c.subject,
+                status: c.status,
+            });
+        }
         // An identity typed in any common form is an exact, certain match: list it first.
         if let Ok(candidates) = Identity::candidates(text, &self.config.identities) {
             for identity in candidates {
@@ -83,8 +106,9 @@ impl Store {
         let exact = fts_query(text, false).expect("same words");
 
         let mut stmt = self.conn.prepare_cached(
-            "SELECT c.id, c.name FROM customers_fts f JOIN customers c ON c.id = f.rowid \
-             WHERE customers_fts MATCH ?1 ORDER BY f.rowid DESC LIMIT ?2",
+            "SELECT id, name FROM customers WHERE id IN \
+             (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2) \
+             ORDER BY id DESC",
         )?;
         for row in stmt.query_map(rusqlite::params![prefixed, per_kind], |r| Ok((r.get(0)?, r.get(1)?)))? {
             let (id, name): (i64, String) = row?;
@@ -96,13 +120,19 @@ impl Store {
 
         let mut stmt = self.conn.prepare_cached(
             "SELECT c.id, c.customer_id, u.name, c.doc ->> '$.subject', c.status \
-             FROM cases_fts f JOIN cases c ON c.id = f.rowid JOIN customers u ON u.id = c.customer_id \
-             WHERE cases_fts MATCH ?1 ORDER BY f.rowid DESC LIMIT ?2",
+             FROM cases c JOIN customers u ON u.id = c.customer_id WHERE c.id IN \
+             (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2) \
+             ORDER BY c.id DESC",
         )?;
-        for row in stmt.query_map(rusqlite::params![prefixed, per_kind], |r| {
+        // Whole words for cases: a prefix over hundreds of thousands of subjects merges
+        // every matching term's doclist, which costs tens of milliseconds.
+        for row in stmt.query_map(rusqlite::params![exact, per_kind], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get::<_, String>(4)?))
         })? {
             let (id, customer_id, customer_name, subject, status): (i64, i64, String, String, String) = row?;
+            if out.cases.iter().any(|h| h.id.0 == id) {
+                continue;
+            }
             out.cases.push(CaseHit {
                 id: CaseId(id),
                 customer_id: CustomerId(customer_id),

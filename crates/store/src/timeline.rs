@@ -13,6 +13,7 @@ use tideline_core::{Actor, CaseEvent, CaseId, Channel, CustomerId, Touchpoint};
 pub const MAX_PAGE: usize = 500;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TimelineQuery {
     pub customer: CustomerId,
     /// Start after this item (the previous page's `next`), or at the newest.
@@ -31,11 +32,12 @@ impl TimelineQuery {
 
     /// Jump to a date: the page starts with the newest item before `at`.
     pub fn before_time(customer: CustomerId, at: Timestamp, limit: usize) -> Self {
-        TimelineQuery { before: Some(TimelineCursor { at, rank: 0, id: i64::MIN }), ..Self::newest(customer, limit) }
+        TimelineQuery { before: Some(TimelineCursor { at, rank: 0, id: 0 }), ..Self::newest(customer, limit) }
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TimelinePage {
     pub items: Vec<TimelineItem>,
     /// Pass as `before` for the next (older) page; `None` at the start of history.
@@ -142,13 +144,51 @@ impl Store {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct UnlinkedCursor {
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub at: Timestamp,
     pub id: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct UnlinkedPage {
     pub items: Vec<Touchpoint>,
     pub next: Option<UnlinkedCursor>,
+}
+
+impl Store {
+    /// The customer's inbound contacts about cases, oldest first, newest 5,000 at most:
+    /// the input to `tideline_core::insight::channel_hops`.
+    pub fn case_contacts(&self, customer: CustomerId) -> Result<Vec<tideline_core::insight::CaseContact>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, case_id, channel, occurred_at, facts ->> '$.public' FROM touchpoints \
+             WHERE customer_id = ?1 AND case_id IS NOT NULL AND direction = 'inbound' \
+             ORDER BY occurred_at DESC, id DESC LIMIT 5000",
+        )?;
+        let mut v = stmt
+            .query_map([customer.0], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, Option<bool>>(4)?,
+                ))
+            })?
+            .map(|r| {
+                let (id, case_id, channel, at, public) = r?;
+                Ok(tideline_core::insight::CaseContact {
+                    touchpoint_id: tideline_core::TouchpointId(id),
+                    case_id: CaseId(case_id),
+                    channel: crate::codec::parse_name("channel", &channel)?,
+                    at: from_ms(at)?,
+                    public: public.unwrap_or(false),
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        v.reverse();
+        Ok(v)
+    }
 }

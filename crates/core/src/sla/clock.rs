@@ -6,6 +6,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ClockKind {
     FirstResponse,
@@ -32,6 +33,7 @@ impl ClockKind {
 /// `Ok`, `Warning` and `Breached` describe a running clock; `Met` and `Missed` a stopped
 /// one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ClockState {
     Ok,
@@ -48,17 +50,25 @@ impl ClockState {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ClockStatus {
     pub kind: ClockKind,
     pub state: ClockState,
+    #[serde(with = "seconds")]
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub target: SignedDuration,
     /// Business time used, pauses excluded.
+    #[serde(with = "seconds")]
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub elapsed: SignedDuration,
     /// `target - elapsed`; negative once over.
+    #[serde(with = "seconds")]
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub remaining: SignedDuration,
     /// When a running, unpaused clock reaches its target if nothing else pauses it.
     /// Depends only on the start, the pauses and the target, never on `now`, so the
     /// store can index it to order the queue.
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub due_at: Option<Timestamp>,
     /// The clock is running but stands still at `now` (e.g. waiting on the customer).
     pub paused: bool,
@@ -404,5 +414,19 @@ mod tests {
             mk(ClockKind::Resolution, "2026-03-02T11:00Z", false),
         ];
         assert_eq!(next_due(&clocks).map(|c| c.kind), Some(ClockKind::NextReply));
+    }
+}
+
+/// Durations cross the edges as whole seconds: simpler for a UI than ISO 8601 text.
+mod seconds {
+    use jiff::SignedDuration;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &SignedDuration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(d.as_secs())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<SignedDuration, D::Error> {
+        i64::deserialize(d).map(SignedDuration::from_secs)
     }
 }

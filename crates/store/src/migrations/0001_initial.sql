@@ -32,7 +32,7 @@ CREATE TABLE cases (
     assignee      TEXT,
     channel       TEXT NOT NULL,
     opened_at     INTEGER NOT NULL,
-    -- When the most urgent running SLA clock breaches; i64::MAX when none runs
+    -- When the most urgent running SLA clock breaches; 2^53 - 1 when none runs
     -- (pending or no targets), so paused cases sort last without NULL handling.
     due_key       INTEGER NOT NULL,
     doc           TEXT NOT NULL              -- the whole core::Case

@@ -68,3 +68,20 @@ fn links_that_would_be_wrong_are_refused() {
     assert!(matches!(e, StoreError::NoLinkToUndo { .. }), "an identity that came with the customer is not a link");
     assert_eq!(f.store.outbox(10).unwrap().len(), 0);
 }
+
+#[test]
+fn a_new_customer_can_be_made_from_an_unknown_caller() {
+    let mut f = small();
+    let sam = Actor::agent("sam");
+    let e = f.store.apply(&Mutation::CreateCustomer { touchpoint_id: TouchpointId(9), name: "  ".into() }, &sam, now());
+    assert_eq!(e.unwrap_err().to_string(), "a customer needs a name");
+    let m = Mutation::CreateCustomer { touchpoint_id: TouchpointId(9), name: "Priya Shah".into() };
+    let applied = f.store.apply(&m, &sam, now()).unwrap();
+    assert_eq!(applied.customer_id, Some(CustomerId(3)));
+    assert_eq!(applied.touchpoints, vec![TouchpointId(9)]);
+    let c = f.store.customer(CustomerId(3)).unwrap();
+    assert_eq!(c.name, "Priya Shah");
+    assert_eq!(c.identities, vec![id(IdentityKind::Phone, "07911 123456")]);
+    assert_eq!(f.store.find_customer("07911 123456").unwrap(), CustomerId(3));
+    assert_eq!(timeline_ids(&f, 3), vec![9]);
+}

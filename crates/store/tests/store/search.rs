@@ -35,3 +35,12 @@ fn search_syntax_in_user_input_is_harmless() {
     }
     assert!(f.store.search("zzzz", 10).unwrap().is_empty());
 }
+
+#[test]
+fn ids_find_their_customer_or_case() {
+    let f = small();
+    assert_eq!(f.store.search("C-2", 5).unwrap().customers[0].name, "Bob Stone");
+    let r = f.store.search("cs-1", 5).unwrap();
+    assert_eq!(r.cases.iter().map(|c| c.id.0).collect::<Vec<_>>(), vec![1]);
+    assert!(f.store.search("C-99", 5).unwrap().customers.is_empty());
+}

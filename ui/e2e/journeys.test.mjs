@@ -1,0 +1,167 @@
+// The agent's journeys in the real built app, in a real window (Xvfb + tauri-driver +
+// WebKitWebDriver). Each asserts what the agent sees. Screenshots of the main screens
+// go to docs/screenshots/.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { startConsole, cli, SHOTS } from './harness.mjs';
+
+let app;
+let s;
+
+before(async () => {
+  app = await startConsole({ customers: 120 });
+  s = app.session;
+});
+
+after(async () => {
+  await app?.close();
+});
+
+const attrs = (els, name) => Promise.all(els.map((e) => e.attr(name)));
+const ms = (iso) => Date.parse(iso);
+
+/** Opens the palette with Ctrl+K and types `text`; resolves to the result rows. */
+async function palette(text, kind) {
+  await s.chord(['Control', 'k']);
+  const [input] = await s.waitForTestId('palette-input');
+  await input.clear();
+  await input.type(text);
+  return s.waitForTestId('palette-result', `[data-kind="${kind}"]`);
+}
+
+async function openCustomer(id) {
+  const results = await palette(`C-${id}`, 'customer');
+  const ids = await attrs(results, 'data-id');
+  await results[ids.indexOf(String(id))].click();
+  await s.waitFor(`customer C-${id}`, async () => {
+    const [name] = await s.byTestId('customer-name');
+    return name && (await name.text()).length > 0;
+  });
+  return s.waitForTestId('timeline-item');
+}
+
+async function goToQueue() {
+  const [nav] = await s.waitForTestId('nav-queue');
+  await nav.click();
+  return s.waitForTestId('queue-row');
+}
+
+test('1. the app opens on the queue, ordered by time to breach', async () => {
+  const rows = await s.waitForTestId('queue-row');
+  assert.ok(rows.length >= 10, `only ${rows.length} rows`);
+  const dues = await attrs(rows, 'data-due-at');
+  const running = dues.filter(Boolean).map(ms);
+  assert.ok(running.length > 0);
+  assert.deepEqual(running, [...running].sort((a, b) => a - b), 'due times ascend');
+  const firstPaused = dues.findIndex((d) => !d);
+  if (firstPaused >= 0) assert.ok(dues.slice(firstPaused).every((d) => !d), 'paused cases come last');
+  const [badge] = await rows[0].findAll('[data-testid="sla-badge"]');
+  assert.equal(await badge.attr('data-state'), 'breached');
+  assert.match(await badge.text(), /over/);
+  await s.screenshot(join(SHOTS, 'queue.png'));
+});
+
+test('2. a customer timeline shows four or more channels in time order', async () => {
+  // A customer whose newest contacts span at least four channels, found with the CLI.
+  let chosen;
+  for (let c = 1; c <= 120 && !chosen; c++) {
+    const t = cli(['timeline', '--db', app.db, `C-${c}`, '--limit', '12']);
+    const channels = new Set(t.timeline.items.filter((i) => i.item === 'touchpoint').map((i) => i.channel));
+    if (channels.size >= 4) chosen = c;
+  }
+  assert.ok(chosen, 'the demo has a customer with four channels');
+  const items = await openCustomer(chosen);
+  const channels = new Set((await attrs(items, 'data-channel')).filter(Boolean));
+  assert.ok(channels.size >= 4, `channels shown: ${[...channels]}`);
+  const times = (await attrs(items, 'data-at')).map(ms);
+  assert.deepEqual(times, [...times].sort((a, b) => b - a), 'newest first');
+  await s.screenshot(join(SHOTS, 'customer.png'));
+});
+
+test('3. resolving needs a closure code; once resolved the case leaves the queue', async () => {
+  const rows = await goToQueue();
+  const caseId = await rows[0].attr('data-case-id');
+  await rows[0].click();
+  const panel = await s.waitForTestId('case-panel', `[data-case-id="${caseId}"]`);
+  if ((await panel[0].attr('data-status')) === 'new') {
+    (await s.waitForTestId('action-acknowledge'))[0].click();
+    await s.waitForTestId('case-panel', `[data-case-id="${caseId}"][data-status="open"]`);
+  }
+  (await s.waitForTestId('action-resolve'))[0].click();
+  await s.waitForTestId('resolve-form');
+  const [summary] = await s.byTestId('resolve-summary');
+  await summary.type('Card unblocked and the customer told');
+  (await s.byTestId('resolve-submit'))[0].click();
+  const [error] = await s.waitForTestId('form-error');
+  assert.match(await error.text(), /closure code/i);
+  assert.equal(await (await s.byTestId('case-panel'))[0].attr('data-status'), (await panel[0].attr('data-status')));
+  await s.screenshot(join(SHOTS, 'resolve-needs-code.png'));
+
+  (await s.byTestId('closure-code', ' option[value="fixed"]'))[0].click();
+  (await s.byTestId('resolve-submit'))[0].click();
+  await s.waitForTestId('case-panel', `[data-case-id="${caseId}"][data-status="resolved"]`);
+
+  const after = await goToQueue();
+  const ids = await attrs(after, 'data-case-id');
+  assert.ok(!ids.includes(caseId), `case ${caseId} is still in the queue`);
+});
+
+test('4. linking an unlinked X mention moves it to the customer; undo puts it back', async () => {
+  (await s.waitForTestId('nav-unlinked'))[0].click();
+  const [mention] = await s.waitForTestId('unlinked-item', '[data-channel="x"]');
+  const tp = await mention.attr('data-id');
+  const [linkButton] = await mention.findAll('[data-testid="link-button"]');
+  await linkButton.click();
+  await s.waitForTestId('link-dialog');
+  const target = cli(['timeline', '--db', app.db, 'C-1', '--limit', '1']).customer;
+  const [search] = await s.byTestId('link-search');
+  await search.type(target.name);
+  const [result] = await s.waitForTestId('link-result', '[data-customer-id="1"]');
+  await result.click();
+  const [toast] = await s.waitForTestId('toast');
+  assert.match(await toast.text(), new RegExp(target.name));
+  await s.waitGone('unlinked-item', `[data-id="${tp}"]`);
+  await s.screenshot(join(SHOTS, 'linked-with-undo.png'));
+
+  // It is on the customer's timeline now (jump to its day: it may be deep in history).
+  const moved = cli(['timeline', '--db', app.db, 'C-1', '--limit', '500']).timeline.items.find(
+    (i) => i.item === 'touchpoint' && String(i.id) === tp,
+  );
+  assert.ok(moved, 'the cache has it on C-1');
+  await openCustomer(1);
+  const day = new Date(ms(moved.occurred_at) + 86400_000).toISOString().slice(0, 10);
+  const [date] = await s.waitForTestId('jump-date');
+  await s.script('const el = arguments[0]; el.value = arguments[1]; el.dispatchEvent(new Event("input", { bubbles: true })); el.dispatchEvent(new Event("change", { bubbles: true }));', [{ 'element-6066-11e4-a52e-4f735466cecf': date.id }, day]);
+  (await s.byTestId('jump-go'))[0].click();
+  await s.waitForTestId('timeline-item', `[data-kind="touchpoint"][data-id="${tp}"]`);
+
+  // Undo: the mention is unlinked again and leaves the customer's timeline.
+  (await s.waitForTestId('toast-undo'))[0].click();
+  (await s.waitForTestId('nav-unlinked'))[0].click();
+  await s.waitForTestId('unlinked-item', `[data-id="${tp}"]`);
+});
+
+test('5. Ctrl+K finds a customer by a phone number typed in local format', async () => {
+  const c = cli(['timeline', '--db', app.db, 'C-3', '--limit', '1']).customer;
+  const phone = c.identities.find((i) => i.kind === 'phone').value; // +44…
+  const local = `0${phone.slice(3, 7)} ${phone.slice(7)}`;
+  const results = await palette(local, 'customer');
+  assert.equal(await results[0].attr('data-id'), '3');
+  assert.match(await results[0].text(), new RegExp(c.name));
+  await s.screenshot(join(SHOTS, 'palette.png'));
+  await s.chord(['Escape']);
+  await s.waitGone('palette');
+});
+
+test('the help overlay lists the shortcuts', async () => {
+  await goToQueue();
+  await s.chord(['?']);
+  const [help] = await s.waitForTestId('help-overlay');
+  const text = await help.text();
+  for (const key of ['Ctrl', 'j', 'k']) assert.ok(text.includes(key), `${key} missing from help`);
+  await s.screenshot(join(SHOTS, 'help.png'));
+  await s.chord(['Escape']);
+  await s.waitGone('help-overlay');
+});
