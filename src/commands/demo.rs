@@ -17,6 +17,10 @@ pub struct Args {
     /// Replace the file if it exists.
     #[arg(long)]
     force: bool,
+    /// Give customer C-1 a history of about this many touchpoints (for checking how
+    /// the console handles one very long timeline).
+    #[arg(long)]
+    largest_history: Option<usize>,
     /// Pretend it is this instant (RFC 3339, e.g. 2026-03-02T14:00:00Z). The history is
     /// laid out before it and the SLA clocks run from it: a fixed value gives a
     /// byte-for-byte reproducible cache.
@@ -35,7 +39,8 @@ pub fn run(a: Args, config: StoreConfig) -> anyhow::Result<()> {
     let started = Instant::now();
     let now = a.now.unwrap_or_else(Timestamp::now);
     let mut store = Store::create(path, config).with_context(|| format!("cannot create {}", path.display()))?;
-    load(&mut store, &DemoConfig::new(a.customers, a.seed, now), now)?;
+    let demo = DemoConfig { largest_history: a.largest_history, ..DemoConfig::new(a.customers, a.seed, now) };
+    load(&mut store, &demo, now)?;
     let c = store.counts()?;
     println!(
         "Created {}: {} customers, {} cases, {} touchpoints ({} unlinked) in {:.1}s",

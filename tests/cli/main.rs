@@ -189,3 +189,33 @@ fn the_same_seed_gives_the_same_contact_centre() {
     let dump = |d: &Demo| stdout(&tideline(&["timeline", "--db", d.db(), "C-3", "--json", "--limit", "500"]));
     assert_eq!(dump(&a), dump(&b));
 }
+
+#[test]
+fn bench_writes_every_figure_beside_its_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("benchmarks.md");
+    std::fs::write(&out, "# Benchmarks\n\n<!-- console:begin -->\nkept\n<!-- console:end -->\n").unwrap();
+    let o = tideline(&[
+        "bench",
+        "--touchpoints",
+        "20000",
+        "--open-cases",
+        "200",
+        "--iterations",
+        "20",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let printed = ok(o);
+    let doc = std::fs::read_to_string(&out).unwrap();
+    for figure in ["Timeline page (200 items)", "Queue page (50), 200 open cases", "Search (10 per kind)", "Bulk load"]
+    {
+        let row =
+            doc.lines().find(|l| l.starts_with(&format!("| {figure}"))).unwrap_or_else(|| panic!("{figure}:\n{doc}"));
+        // Tideline | baseline | ratio | goal | met
+        assert_eq!(row.matches(" | ").count(), 5, "{row}");
+        assert!(row.contains("×"), "{row}");
+        assert!(printed.contains(row), "the table printed is the table written");
+    }
+    assert!(doc.contains("<!-- console:begin -->\nkept\n<!-- console:end -->"), "the console section is kept");
+}

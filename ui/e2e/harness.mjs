@@ -62,14 +62,15 @@ export function cli(args) {
  * A console on a fresh demo cache. Returns { session, db, close }.
  * `customers` sizes the demo; the seed is fixed so the data is known.
  */
-export async function startConsole({ customers = 120 } = {}) {
+export async function startConsole({ customers = 120, largestHistory } = {}) {
   for (const bin of [APP, CLI]) {
     if (!existsSync(bin)) throw new Error(`${bin} is missing: build it first (scripts/test.sh does)`);
   }
   const children = [];
   const dataDir = mkdtempSync(join(tmpdir(), 'tideline-e2e-'));
   const db = join(dataDir, 'cache.db');
-  execFileSync(CLI, ['demo', '--db', db, '--customers', String(customers), '--seed', '7', '--now', demoNow()]);
+  const extra = largestHistory ? ['--largest-history', String(largestHistory)] : [];
+  execFileSync(CLI, ['demo', '--db', db, '--customers', String(customers), '--seed', '7', '--now', demoNow(), ...extra]);
 
   const display = process.env.DISPLAY || (await startXvfb(children));
   const port = await freePort();
@@ -91,11 +92,13 @@ export async function startConsole({ customers = 120 } = {}) {
     if (Date.now() > deadline) throw new Error('tauri-driver did not start');
     await new Promise((r) => setTimeout(r, 50));
   }
+  const sessionStartedAt = performance.now();
   const session = await Session.start(base, { alwaysMatch: { 'tauri:options': { application: APP } } });
+  const sessionMs = performance.now() - sessionStartedAt;
   const close = async () => {
     await session.end();
     for (const c of children.reverse()) c.kill('SIGTERM');
     rmSync(dataDir, { recursive: true, force: true });
   };
-  return { session, db, close };
+  return { session, db, close, sessionStartedAt, sessionMs };
 }

@@ -11,7 +11,7 @@
 //! [`CaseError`] that says why, and otherwise returns the new case and the event that
 //! records the step.
 
-use crate::channel::{Actor, Channel};
+use crate::channel::{Actor, Channel, parse_named};
 use crate::ids::{CaseId, CustomerId};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -58,12 +58,7 @@ impl fmt::Display for CaseStatus {
 impl FromStr for CaseStatus {
     type Err = crate::channel::UnknownName;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let t = s.trim().to_ascii_lowercase();
-        CaseStatus::ALL.into_iter().find(|c| c.as_str() == t).ok_or_else(|| crate::channel::UnknownName {
-            what: "status",
-            input: s.to_string(),
-            expected: CaseStatus::ALL.map(|c| c.as_str()).join(", "),
-        })
+        parse_named(s, &s.trim().to_ascii_lowercase(), "status", &CaseStatus::ALL, CaseStatus::as_str)
     }
 }
 
@@ -118,12 +113,7 @@ impl fmt::Display for Priority {
 impl FromStr for Priority {
     type Err = crate::channel::UnknownName;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let t = s.trim().to_ascii_lowercase();
-        Priority::ALL.into_iter().find(|c| c.as_str() == t).ok_or_else(|| crate::channel::UnknownName {
-            what: "priority",
-            input: s.to_string(),
-            expected: Priority::ALL.map(|c| c.as_str()).join(", "),
-        })
+        parse_named(s, &s.trim().to_ascii_lowercase(), "priority", &Priority::ALL, Priority::as_str)
     }
 }
 

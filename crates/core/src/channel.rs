@@ -82,22 +82,32 @@ pub struct UnknownName {
     pub expected: String,
 }
 
+/// Finds the value of `all` whose `name` is `key`, or says which names exist.
+pub(crate) fn parse_named<T: Copy>(
+    input: &str,
+    key: &str,
+    what: &'static str,
+    all: &[T],
+    name: fn(T) -> &'static str,
+) -> Result<T, UnknownName> {
+    all.iter().copied().find(|&v| name(v) == key).ok_or_else(|| UnknownName {
+        what,
+        input: input.to_string(),
+        expected: all.iter().map(|&v| name(v)).collect::<Vec<_>>().join(", "),
+    })
+}
+
 impl FromStr for Channel {
     type Err = UnknownName;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let t = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
-        let t = match t.as_str() {
+        let key = match t.as_str() {
             "twitter" => "x",
             "web" | "webform" | "form" => "web_form",
             "call" | "voice" => "phone",
             other => other,
-        }
-        .to_string();
-        Channel::ALL.into_iter().find(|c| c.as_str() == t).ok_or_else(|| UnknownName {
-            what: "channel",
-            input: s.to_string(),
-            expected: Channel::ALL.map(|c| c.as_str()).join(", "),
-        })
+        };
+        parse_named(s, key, "channel", &Channel::ALL, Channel::as_str)
     }
 }
 

@@ -50,6 +50,9 @@ pub struct DemoConfig {
     /// `Some(k)`: every k-th customer is a business account with 2,000 to 5,000
     /// touchpoints over several years (a full timeline page in benchmarks).
     pub heavy_every: Option<usize>,
+    /// Gives customer C-1 a history of about this many touchpoints (performance checks
+    /// of one very long timeline).
+    pub largest_history: Option<usize>,
 }
 
 /// Touchpoints (linked and unlinked) per ordinary customer, on average; measured by the
@@ -62,7 +65,7 @@ const BENCH_HEAVY_EVERY: usize = 1_000;
 
 impl DemoConfig {
     pub fn new(customers: usize, seed: u64, now: Timestamp) -> Self {
-        DemoConfig { customers, seed, now, heavy_every: None }
+        DemoConfig { customers, seed, now, heavy_every: None, largest_history: None }
     }
 
     /// As many customers as make about `n` touchpoints in all (within a few percent for
@@ -71,7 +74,7 @@ impl DemoConfig {
     /// run to thousands of entries; change that with [`DemoConfig::with_heavy_every`].
     pub fn for_touchpoints(n: usize, seed: u64, now: Timestamp) -> Self {
         let heavy_every = Some(BENCH_HEAVY_EVERY);
-        DemoConfig { customers: customers_for(n, heavy_every), seed, now, heavy_every }
+        DemoConfig { customers: customers_for(n, heavy_every), seed, now, heavy_every, largest_history: None }
     }
 
     /// Makes every `every`-th customer heavy while keeping the expected total number of

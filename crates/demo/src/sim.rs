@@ -88,6 +88,7 @@ pub(crate) struct Shared {
     now: i64,
     seed: u64,
     heavy_every: Option<usize>,
+    largest_history: Option<usize>,
     cal: Calendar,
     policy: SlaPolicy,
     catalogue: ClosureCatalogue,
@@ -105,6 +106,7 @@ impl Shared {
             now: cfg.now.as_second(),
             seed: cfg.seed,
             heavy_every: cfg.heavy_every,
+            largest_history: cfg.largest_history,
             cal: Calendar::from_business_calendar(&policy.calendar),
             policy,
             catalogue: ClosureCatalogue::default(),
@@ -124,7 +126,9 @@ impl Shared {
 /// returns the bundle and the next free case and touchpoint ids.
 pub(crate) fn build_customer(s: &Shared, idx: u64, next_case: i64, next_tp: i64) -> (CustomerBundle, i64, i64) {
     let mut rng = Rng::new(mix(s.seed, idx));
-    let heavy = s.is_heavy(idx);
+    // Customer C-1 may be asked to carry a history of a given size (performance checks).
+    let target = s.largest_history.filter(|_| idx == 0).map(|n| n as i64);
+    let heavy = s.is_heavy(idx) || target.is_some();
     let p = make_profile(idx, heavy, s.rotation, &mut rng, &s.cx);
     let mut b = Builder {
         s,
@@ -137,7 +141,7 @@ pub(crate) fn build_customer(s: &Shared, idx: u64, next_case: i64, next_tp: i64)
         next_case,
         strangers: 0,
     };
-    let created = b.plan_and_play(heavy);
+    let created = b.plan_and_play(heavy, target);
     b.finish(created, next_tp)
 }
 
@@ -156,13 +160,13 @@ struct Builder<'s> {
 impl Builder<'_> {
     // ----- planning -------------------------------------------------------------------
 
-    fn plan_and_play(&mut self, heavy: bool) -> i64 {
+    fn plan_and_play(&mut self, heavy: bool, target: Option<i64>) -> i64 {
         let now = self.s.now;
         let now_day = now.div_euclid(DAY);
         let (tenure_days, stories, one_offs, current) = if heavy {
             let tenure = self.rng.between(2 * 365, 3 * 365);
             // Sized so the total lands near `target` (see the calibration test).
-            let target = self.rng.between(2_400, 4_400);
+            let target = target.unwrap_or_else(|| self.rng.between(2_400, 4_400));
             let stories = target * 9 / 50;
             let one_offs = target * 9 / 40;
             (tenure, stories, one_offs, self.rng.between(3, 6))

@@ -468,3 +468,12 @@ fn a_million_touchpoints() {
     );
     assert!((900_000..=1_100_000).contains(&touchpoints));
 }
+
+#[test]
+fn largest_history_gives_the_first_customer_that_many_touchpoints() {
+    let cfg = DemoConfig { largest_history: Some(8_000), ..DemoConfig::new(3, 11, now()) };
+    let bundles: Vec<_> = generate(&cfg).collect();
+    let first = bundles[0].touchpoints.len() as f64;
+    assert!((first - 8_000.0).abs() < 8_000.0 * 0.15, "{first}");
+    assert!(bundles[1..].iter().all(|b| b.touchpoints.len() < 1_000), "only C-1 is made heavy");
+}
