@@ -59,7 +59,7 @@ test('1. the app opens on the queue, ordered by time to breach', async () => {
   if (firstPaused >= 0) assert.ok(dues.slice(firstPaused).every((d) => !d), 'paused cases come last');
   const [badge] = await rows[0].findAll('[data-testid="sla-badge"]');
   assert.equal(await badge.attr('data-state'), 'breached');
-  assert.match(await badge.text(), /over/);
+  assert.match(await badge.innerText(), /over/);
   await s.screenshot(join(SHOTS, 'queue.png'));
 });
 
@@ -95,7 +95,7 @@ test('3. resolving needs a closure code; once resolved the case leaves the queue
   await summary.type('Card unblocked and the customer told');
   (await s.byTestId('resolve-submit'))[0].click();
   const [error] = await s.waitForTestId('form-error');
-  assert.match(await error.text(), /closure code/i);
+  assert.match(await error.innerText(), /closure code/i);
   assert.equal(await (await s.byTestId('case-panel'))[0].attr('data-status'), (await panel[0].attr('data-status')));
   await s.screenshot(join(SHOTS, 'resolve-needs-code.png'));
 
@@ -121,7 +121,7 @@ test('4. linking an unlinked X mention moves it to the customer; undo puts it ba
   const [result] = await s.waitForTestId('link-result', '[data-customer-id="1"]');
   await result.click();
   const [toast] = await s.waitForTestId('toast');
-  assert.match(await toast.text(), new RegExp(target.name));
+  assert.match(await toast.innerText(), new RegExp(target.name));
   await s.waitGone('unlinked-item', `[data-id="${tp}"]`);
   await s.screenshot(join(SHOTS, 'linked-with-undo.png'));
 
@@ -133,7 +133,7 @@ test('4. linking an unlinked X mention moves it to the customer; undo puts it ba
   await openCustomer(1);
   const day = new Date(ms(moved.occurred_at) + 86400_000).toISOString().slice(0, 10);
   const [date] = await s.waitForTestId('jump-date');
-  await s.script('const el = arguments[0]; el.value = arguments[1]; el.dispatchEvent(new Event("input", { bubbles: true })); el.dispatchEvent(new Event("change", { bubbles: true }));', [{ 'element-6066-11e4-a52e-4f735466cecf': date.id }, day]);
+  await date.setValue(day);
   (await s.byTestId('jump-go'))[0].click();
   await s.waitForTestId('timeline-item', `[data-kind="touchpoint"][data-id="${tp}"]`);
 
@@ -149,7 +149,7 @@ test('5. Ctrl+K finds a customer by a phone number typed in local format', async
   const local = `0${phone.slice(3, 7)} ${phone.slice(7)}`;
   const results = await palette(local, 'customer');
   assert.equal(await results[0].attr('data-id'), '3');
-  assert.match(await results[0].text(), new RegExp(c.name));
+  assert.match(await results[0].innerText(), new RegExp(c.name));
   await s.screenshot(join(SHOTS, 'palette.png'));
   await s.chord(['Escape']);
   await s.waitGone('palette');
@@ -159,7 +159,7 @@ test('the help overlay lists the shortcuts', async () => {
   await goToQueue();
   await s.chord(['?']);
   const [help] = await s.waitForTestId('help-overlay');
-  const text = await help.text();
+  const text = await help.innerText();
   for (const key of ['Ctrl', 'j', 'k']) assert.ok(text.includes(key), `${key} missing from help`);
   await s.screenshot(join(SHOTS, 'help.png'));
   await s.chord(['Escape']);

@@ -125,6 +125,22 @@ export class Element {
     return this.cmd('GET', '/text');
   }
 
+  /** The rendered text, as the page lays it out (WebKitWebDriver's getText drops
+   * the text of some ellipsised spans). */
+  innerText() {
+    return this.s.script('return arguments[0].innerText', [{ [ELEMENT]: this.id }]);
+  }
+
+  /** Sets an input's value as a script would (date inputs take no typed keys in
+   * WebKitWebDriver), firing input and change events. */
+  setValue(value) {
+    return this.s.script(
+      'const el = arguments[0]; el.value = arguments[1];' +
+        'el.dispatchEvent(new Event("input", { bubbles: true })); el.dispatchEvent(new Event("change", { bubbles: true }));',
+      [{ [ELEMENT]: this.id }, value],
+    );
+  }
+
   attr(name) {
     return this.cmd('GET', `/attribute/${name}`);
   }

@@ -1,0 +1,143 @@
+// The work queue: "My cases" or the team queue, filtered, in the order the server
+// returns (time to breach, then priority), loaded page by page.
+
+import * as api from '../api/backend';
+import type { CaseStatus, Channel, Priority, QueueCursor, QueueFilter, QueueRow } from '../api/types';
+import type { SessionStore } from './session';
+import { Store } from './store';
+
+export type QueueMode = 'mine' | 'team';
+
+export interface QueueFilters {
+  channel: Channel | '';
+  priority: Priority | '';
+  status: CaseStatus | '';
+  queue: string;
+}
+
+export interface QueueState {
+  mode: QueueMode;
+  filters: QueueFilters;
+  rows: QueueRow[];
+  next: QueueCursor | null;
+  loading: boolean;
+  loaded: boolean;
+  error: string | null;
+  selected: number;
+  /** Set when the start screen fell back to the team queue because nothing is assigned to the agent. */
+  notice: string | null;
+}
+
+export const NO_FILTERS: QueueFilters = { channel: '', priority: '', status: '', queue: '' };
+
+export function toQueueFilter(mode: QueueMode, f: QueueFilters, user: string | null): QueueFilter {
+  return {
+    assignee: mode === 'mine' ? user : null,
+    queues: f.queue ? [f.queue] : null,
+    channels: f.channel ? [f.channel] : null,
+    priorities: f.priority ? [f.priority] : null,
+    statuses: f.status ? [f.status] : null,
+  };
+}
+
+export class QueueStore extends Store<QueueState> {
+  #gen = 0;
+  /** Until the agent picks a view, an empty "My cases" shows the team queue instead. */
+  #fallback = true;
+
+  constructor(private readonly session: SessionStore) {
+    super({
+      mode: 'mine',
+      filters: NO_FILTERS,
+      rows: [],
+      next: null,
+      loading: false,
+      loaded: false,
+      error: null,
+      selected: 0,
+      notice: null,
+    });
+  }
+
+  setMode(mode: QueueMode): void {
+    this.#fallback = false;
+    if (mode === this.state.mode && this.state.notice === null) return;
+    this.set({ mode, selected: 0, notice: null });
+    void this.reload();
+  }
+
+  setFilter<K extends keyof QueueFilters>(key: K, value: QueueFilters[K]): void {
+    this.#fallback = false;
+    this.set((s) => ({ filters: { ...s.filters, [key]: value }, selected: 0 }));
+    void this.reload();
+  }
+
+  clearFilters(): void {
+    this.set({ filters: NO_FILTERS, selected: 0 });
+    void this.reload();
+  }
+
+  /** The first page again; keeps the selected case selected if it is still there. */
+  async reload(): Promise<void> {
+    const gen = ++this.#gen;
+    const keep = this.selectedRow()?.case.id;
+    this.set({ loading: true, error: null });
+    try {
+      const user = await this.session.user();
+      const page = await api.queuePage(toQueueFilter(this.state.mode, this.state.filters, user), null);
+      if (gen !== this.#gen) return;
+      const fallback = this.#fallback;
+      this.#fallback = false;
+      if (fallback && this.state.mode === 'mine' && page.rows.length === 0 && page.next === null) {
+        this.set({ mode: 'team', notice: `No active cases are assigned to ${user ?? 'you'}, so this is the team queue.` });
+        return this.reload();
+      }
+      const idx = keep === undefined ? -1 : page.rows.findIndex((r) => r.case.id === keep);
+      this.set({
+        rows: page.rows,
+        next: page.next,
+        loading: false,
+        loaded: true,
+        selected: idx >= 0 ? idx : Math.min(this.state.selected, Math.max(0, page.rows.length - 1)),
+      });
+    } catch (e) {
+      if (gen === this.#gen) this.set({ loading: false, loaded: true, error: api.errorMessage(e) });
+    }
+  }
+
+  async loadMore(): Promise<void> {
+    const { next, loading } = this.state;
+    if (!next || loading) return;
+    const gen = this.#gen;
+    this.set({ loading: true });
+    try {
+      const user = await this.session.user();
+      const page = await api.queuePage(toQueueFilter(this.state.mode, this.state.filters, user), next);
+      if (gen !== this.#gen) return;
+      const seen = new Set(this.state.rows.map((r) => r.case.id));
+      this.set((s) => ({
+        rows: [...s.rows, ...page.rows.filter((r) => !seen.has(r.case.id))],
+        next: page.next,
+        loading: false,
+      }));
+    } catch (e) {
+      if (gen === this.#gen) this.set({ loading: false, error: api.errorMessage(e) });
+    }
+  }
+
+  select(index: number): void {
+    const n = this.state.rows.length;
+    if (n === 0) return;
+    this.set({ selected: Math.max(0, Math.min(n - 1, index)) });
+  }
+
+  move(delta: number): void {
+    this.select(this.state.selected + delta);
+    // Moving onto the last loaded rows fetches the next page.
+    if (this.state.selected >= this.state.rows.length - 3) void this.loadMore();
+  }
+
+  selectedRow(): QueueRow | undefined {
+    return this.state.rows[this.state.selected];
+  }
+}
