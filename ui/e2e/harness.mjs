@@ -10,8 +10,10 @@ import { join, resolve } from 'node:path';
 import { Session } from './webdriver.mjs';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-export const APP = join(ROOT, 'target/debug/tideline-console');
-export const CLI = join(ROOT, 'target/debug/tideline');
+// The debug builds by default (what scripts/test.sh builds); the console bench points
+// these at the release builds.
+export const APP = process.env.TIDELINE_APP || join(ROOT, 'target/debug/tideline-console');
+export const CLI = process.env.TIDELINE_CLI || join(ROOT, 'target/debug/tideline');
 export const SHOTS = join(ROOT, 'docs/screenshots');
 
 function freePort() {
