@@ -17,7 +17,8 @@ const LOAD_CACHE_KIB: i64 = -512 * 1024;
 /// Writes many rows in one transaction. Nothing is visible to readers until
 /// [`Loader::finish`]; dropping the loader rolls everything back.
 pub struct Loader<'s> {
-    tx: &'s Connection,
+    /// Inside `BEGIN IMMEDIATE` from `Store::loader` until `finish` or drop.
+    conn: &'s Connection,
     config: &'s StoreConfig,
     now: Timestamp,
     committed: bool,
@@ -31,36 +32,36 @@ impl Store {
         // until the commit. `finish` puts the interactive size back.
         self.conn.pragma_update(None, "cache_size", LOAD_CACHE_KIB)?;
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
-        Ok(Loader { tx: &self.conn, config: &self.config, now, committed: false })
+        Ok(Loader { conn: &self.conn, config: &self.config, now, committed: false })
     }
 }
 
 impl Loader<'_> {
     pub fn customer(&mut self, c: &Customer) -> Result<(), StoreError> {
-        self.tx
+        self.conn
             .prepare_cached("INSERT INTO customers (id, name, created_at) VALUES (?1, ?2, ?3)")?
             .execute(params![c.id.0, c.name, ms(c.created_at)])?;
         let mut ins =
-            self.tx.prepare_cached("INSERT INTO identities (kind, value, customer_id) VALUES (?1, ?2, ?3)")?;
+            self.conn.prepare_cached("INSERT INTO identities (kind, value, customer_id) VALUES (?1, ?2, ?3)")?;
         for i in &c.identities {
             ins.execute(params![i.kind().as_str(), i.value(), c.id.0])?;
         }
-        write_customer_fts(&self.tx, c)?;
+        write_customer_fts(self.conn, c)?;
         Ok(())
     }
 
     pub fn case(&mut self, case: &Case) -> Result<(), StoreError> {
-        write_case(&self.tx, case, self.config, self.now, true)
+        write_case(self.conn, case, self.config, self.now, true)
     }
 
     /// A case event; its case must be loaded first.
     pub fn event(&mut self, e: &CaseEvent) -> Result<(), StoreError> {
-        insert_event(&self.tx, e).map(drop)
+        insert_event(self.conn, e).map(drop)
     }
 
     pub fn touchpoint(&mut self, t: &Touchpoint) -> Result<(), StoreError> {
         t.validate()?;
-        self.tx
+        self.conn
             .prepare_cached(
                 "INSERT INTO touchpoints (id, customer_id, case_id, channel, direction, actor, occurred_at, \
                  identity_kind, identity_value, summary, body, facts) \
@@ -80,7 +81,7 @@ impl Loader<'_> {
                 t.body,
                 (!t.facts.is_empty()).then(|| json(&t.facts)),
             ])?;
-        self.tx
+        self.conn
             .prepare_cached("INSERT INTO touchpoints_fts (rowid, text) VALUES (?1, ?2)")?
             .execute(params![t.id.0, touchpoint_text(t)])?;
         Ok(())
@@ -109,7 +110,7 @@ impl Loader<'_> {
     }
 
     pub fn finish(mut self) -> Result<(), StoreError> {
-        self.tx.execute_batch("COMMIT")?;
+        self.conn.execute_batch("COMMIT")?;
         self.committed = true;
         Ok(())
     }
@@ -120,9 +121,9 @@ impl Drop for Loader<'_> {
         // Best effort: if these fail the connection is left in a transaction or with a
         // larger cache, and the next statement reports the error.
         if !self.committed {
-            let _ = self.tx.execute_batch("ROLLBACK");
+            let _ = self.conn.execute_batch("ROLLBACK");
         }
-        let _ = self.tx.pragma_update(None, "cache_size", crate::schema::CACHE_KIB);
+        let _ = self.conn.pragma_update(None, "cache_size", crate::schema::CACHE_KIB);
     }
 }
 
