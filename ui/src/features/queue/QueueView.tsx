@@ -1,5 +1,5 @@
 import { useCallback } from 'react';
-import type { CaseStatus, Channel, Priority, QueueRow } from '../../api/types';
+import type { QueueRow } from '../../api/types';
 import { ChannelTag } from '../../components/ChannelIcon';
 import { Age, SlaBadge } from '../../components/SlaBadge';
 import { VirtualList } from '../../components/VirtualList';
@@ -8,6 +8,31 @@ import { useModel } from '../../stores/context';
 import { useStore } from '../../stores/store';
 
 export const QUEUE_ROW_HEIGHT = 36;
+
+/** One filter: a labelled select whose empty value means "all". */
+function FilterSelect<T extends string>(props: {
+  label: string;
+  testId: string;
+  value: T | '';
+  all: string;
+  options: readonly T[];
+  labelOf: (option: T) => string;
+  onChange: (value: T | '') => void;
+}) {
+  return (
+    <label className="filter">
+      <span className="sr-only">{props.label}</span>
+      <select data-testid={props.testId} value={props.value} onChange={(e) => props.onChange(e.target.value as T | '')}>
+        <option value="">{props.all}</option>
+        {props.options.map((o) => (
+          <option key={o} value={o}>
+            {props.labelOf(o)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
 
 export function QueueView() {
   const model = useModel();
@@ -57,66 +82,42 @@ export function QueueView() {
           </button>
         </div>
         <div className="filters" role="group" aria-label="Filters">
-          <label className="filter">
-            <span className="sr-only">Channel</span>
-            <select
-              data-testid="filter-channel"
-              value={s.filters.channel}
-              onChange={(e) => queue.setFilter('channel', e.target.value as Channel | '')}
-            >
-              <option value="">All channels</option>
-              {CHANNELS.map((c) => (
-                <option key={c} value={c}>
-                  {CHANNEL_LABELS[c]}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="filter">
-            <span className="sr-only">Priority</span>
-            <select
-              data-testid="filter-priority"
-              value={s.filters.priority}
-              onChange={(e) => queue.setFilter('priority', e.target.value as Priority | '')}
-            >
-              <option value="">All priorities</option>
-              {PRIORITIES.map((p) => (
-                <option key={p} value={p}>
-                  {capitalise(p)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="filter">
-            <span className="sr-only">Status</span>
-            <select
-              data-testid="filter-status"
-              value={s.filters.status}
-              onChange={(e) => queue.setFilter('status', e.target.value as CaseStatus | '')}
-            >
-              <option value="">All active</option>
-              {ACTIVE_STATUSES.map((st) => (
-                <option key={st} value={st}>
-                  {capitalise(st)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="filter">
-            <span className="sr-only">Queue</span>
-            <select
-              data-testid="filter-queue"
-              value={s.filters.queue}
-              onChange={(e) => queue.setFilter('queue', e.target.value)}
-            >
-              <option value="">All queues</option>
-              {(reference?.queues ?? []).map((q) => (
-                <option key={q} value={q}>
-                  {q}
-                </option>
-              ))}
-            </select>
-          </label>
+          <FilterSelect
+            label="Channel"
+            testId="filter-channel"
+            value={s.filters.channel}
+            all="All channels"
+            options={CHANNELS}
+            labelOf={(c) => CHANNEL_LABELS[c]}
+            onChange={(v) => queue.setFilter('channel', v)}
+          />
+          <FilterSelect
+            label="Priority"
+            testId="filter-priority"
+            value={s.filters.priority}
+            all="All priorities"
+            options={PRIORITIES}
+            labelOf={capitalise}
+            onChange={(v) => queue.setFilter('priority', v)}
+          />
+          <FilterSelect
+            label="Status"
+            testId="filter-status"
+            value={s.filters.status}
+            all="All active"
+            options={ACTIVE_STATUSES}
+            labelOf={capitalise}
+            onChange={(v) => queue.setFilter('status', v)}
+          />
+          <FilterSelect
+            label="Queue"
+            testId="filter-queue"
+            value={s.filters.queue}
+            all="All queues"
+            options={reference?.queues ?? []}
+            labelOf={(q) => q}
+            onChange={(v) => queue.setFilter('queue', v)}
+          />
           {filtered && (
             <button type="button" className="btn btn--ghost" onClick={() => queue.clearFilters()}>
               Clear
