@@ -10,8 +10,10 @@ use tideline_store::{Store, StoreConfig};
 /// Overrides the per-user app-data directory (tests, and running several consoles).
 pub const DATA_DIR_VAR: &str = "TIDELINE_DATA_DIR";
 
-/// The user of the demo cache until sign-in exists.
+/// The user of the demo cache until sign-in exists, if no case is assigned to anyone.
 pub const DEMO_AGENT: &str = "sam";
+
+const DEMO_USER_KEY: &str = "demo_user";
 
 pub struct AppState {
     pub store: Mutex<Store>,
@@ -50,7 +52,17 @@ impl AppState {
             l.finish()?;
             store
         };
-        Ok(AppState { store: Mutex::new(store), user: DEMO_AGENT.to_string(), demo: true, cache_path: path })
+        // Until sign-in exists, the demo signs in as the agent with the most work, so
+        // "My cases" shows a real caseload; the choice is kept so it stays the same.
+        let user = match store.meta(DEMO_USER_KEY)? {
+            Some(user) => user,
+            None => {
+                let user = store.busiest_assignee()?.unwrap_or_else(|| DEMO_AGENT.to_string());
+                store.set_meta(DEMO_USER_KEY, &user)?;
+                user
+            }
+        };
+        Ok(AppState { store: Mutex::new(store), user, demo: true, cache_path: path })
     }
 
     pub fn store(&self) -> std::sync::MutexGuard<'_, Store> {

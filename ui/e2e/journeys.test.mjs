@@ -48,15 +48,29 @@ async function goToQueue() {
   return s.waitForTestId('queue-row');
 }
 
-test('1. the app opens on the queue, ordered by time to breach', async () => {
-  const rows = await s.waitForTestId('queue-row');
-  assert.ok(rows.length >= 10, `only ${rows.length} rows`);
+/** Due times of the rows on screen, asserted to ascend with paused cases last. */
+async function assertQueueOrder(rows) {
   const dues = await attrs(rows, 'data-due-at');
   const running = dues.filter(Boolean).map(ms);
-  assert.ok(running.length > 0);
   assert.deepEqual(running, [...running].sort((a, b) => a - b), 'due times ascend');
   const firstPaused = dues.findIndex((d) => !d);
   if (firstPaused >= 0) assert.ok(dues.slice(firstPaused).every((d) => !d), 'paused cases come last');
+}
+
+test('1. the app opens on the queue, ordered by time to breach', async () => {
+  // It opens on the signed-in agent's own cases…
+  const [mine] = await s.waitForTestId('queue-mine');
+  assert.equal(await mine.attr('aria-pressed'), 'true');
+  const own = await s.waitForTestId('queue-row');
+  assert.ok(own.length >= 2, `only ${own.length} of my cases`);
+  await assertQueueOrder(own);
+  // …and the team queue follows the same rule.
+  (await s.byTestId('queue-team'))[0].click();
+  const rows = await s.waitFor('the team queue', async () => {
+    const r = await s.byTestId('queue-row');
+    return r.length >= 10 ? r : null;
+  });
+  await assertQueueOrder(rows);
   const [badge] = await rows[0].findAll('[data-testid="sla-badge"]');
   assert.equal(await badge.attr('data-state'), 'breached');
   assert.match(await badge.innerText(), /over/);

@@ -158,6 +158,16 @@ impl Store {
         docs.map(|d| codec::parse_json("case", &d?)).collect()
     }
 
+    /// A setting kept with the cache (the `meta` table).
+    pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)", [key, value])?;
+        Ok(())
+    }
+
     /// How many touchpoints a customer has on record.
     pub fn touchpoint_count(&self, customer: CustomerId) -> Result<i64, StoreError> {
         Ok(self

@@ -53,6 +53,20 @@ fn json_list<T: Serialize>(v: &Option<Vec<T>>) -> Option<String> {
 }
 
 impl Store {
+    /// The agent with the most active cases, if any case is assigned.
+    pub fn busiest_assignee(&self) -> Result<Option<String>, StoreError> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT assignee FROM cases WHERE status IN ('new', 'open', 'pending') AND assignee IS NOT NULL \
+                 GROUP BY assignee ORDER BY count(*) DESC, assignee LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// One page of the queue as it stands at `now`.
     pub fn queue(
         &self,

@@ -103,4 +103,5 @@ fn my_cases_come_from_the_assignee_filter() {
     let mut ids: Vec<i64> = mine.rows.iter().map(|r| r.case.id.0).collect();
     ids.sort();
     assert_eq!(ids, vec![12, 15]);
+    assert_eq!(f.store.busiest_assignee().unwrap().as_deref(), Some("kim"));
 }
