@@ -15,6 +15,7 @@ import type {
 } from '../api/types';
 import { isActive } from '../lib/caseRules';
 import { endOfLocalDay } from '../lib/format';
+import { appendNew } from '../lib/pages';
 import { Store } from './store';
 
 export type CaseForm = 'reply' | 'note' | 'assign' | 'escalate' | 'resolve' | 'reopen';
@@ -173,9 +174,8 @@ export class CustomerStore extends Store<CustomerState> {
     try {
       const page = await api.timelinePage(query, null);
       if (gen !== this.#timelineGen) return;
-      const seen = new Set(this.state.items.map(itemKey));
       this.set((s) => ({
-        items: [...s.items, ...page.items.filter((i) => !seen.has(itemKey(i)))],
+        items: appendNew(s.items, page.items, itemKey),
         next: page.next,
         timelineLoading: false,
       }));

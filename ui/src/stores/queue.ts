@@ -3,6 +3,7 @@
 
 import * as api from '../api/backend';
 import type { CaseStatus, Channel, Priority, QueueCursor, QueueFilter, QueueRow } from '../api/types';
+import { appendNew } from '../lib/pages';
 import type { SessionStore } from './session';
 import { Store } from './store';
 
@@ -114,9 +115,8 @@ export class QueueStore extends Store<QueueState> {
       const user = await this.session.user();
       const page = await api.queuePage(toQueueFilter(this.state.mode, this.state.filters, user), next);
       if (gen !== this.#gen) return;
-      const seen = new Set(this.state.rows.map((r) => r.case.id));
       this.set((s) => ({
-        rows: [...s.rows, ...page.rows.filter((r) => !seen.has(r.case.id))],
+        rows: appendNew(s.rows, page.rows, (r) => r.case.id),
         next: page.next,
         loading: false,
       }));

@@ -4,6 +4,7 @@
 import * as api from '../api/backend';
 import type { CustomerHit, Identity, Touchpoint, UnlinkedCursor } from '../api/types';
 import { describeIdentity, identityValue } from '../lib/format';
+import { appendNew } from '../lib/pages';
 import { SearchStore } from './search';
 import { Store } from './store';
 import type { UiStore } from './ui';
@@ -84,9 +85,8 @@ export class UnlinkedStore extends Store<UnlinkedState> {
     try {
       const page = await api.unlinkedPage(next);
       if (gen !== this.#gen) return;
-      const seen = new Set(this.state.items.map((i) => i.id));
       this.set((s) => ({
-        items: [...s.items, ...page.items.filter((i) => !seen.has(i.id))],
+        items: appendNew(s.items, page.items, (i) => i.id),
         next: page.next,
         loading: false,
       }));

@@ -4,6 +4,7 @@ import { capitalise, caseRef, customerRef, identityKindLabel, identityValue, plu
 import { useModel } from '../../stores/context';
 import { useStore } from '../../stores/store';
 import { CasePanel } from './CasePanel';
+import { ErrorBanner } from '../../components/ErrorBanner';
 import { Timeline } from './Timeline';
 
 export function CustomerView() {
@@ -19,11 +20,7 @@ export function CustomerView() {
         <button type="button" className="btn btn--ghost back" onClick={() => nav.back()} title="Back (Alt+←)">
           ← {hasHistory ? 'Back' : 'Queue'}
         </button>
-        {error && (
-          <p className="banner banner--error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorBanner message={error} />
         {overview ? <CustomerHeader overview={overview} /> : loading && <p className="muted pad">Loading customer…</p>}
       </div>
       <div className="customer-body">

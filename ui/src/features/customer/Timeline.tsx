@@ -1,6 +1,7 @@
 import { useCallback, useMemo, useRef } from 'react';
 import type { ChannelHop, TimelineItem, Touchpoint } from '../../api/types';
 import { ChannelIcon } from '../../components/ChannelIcon';
+import { ErrorBanner } from '../../components/ErrorBanner';
 import { VirtualList } from '../../components/VirtualList';
 import {
   CHANNEL_LABELS,
@@ -119,11 +120,7 @@ export function Timeline() {
         </form>
       </div>
       {s.jumpedTo && <p className="banner">Showing history up to the end of {s.jumpedTo}, newest first.</p>}
-      {s.timelineError && (
-        <p className="banner banner--error" role="alert">
-          {s.timelineError}
-        </p>
-      )}
+      <ErrorBanner message={s.timelineError} />
       <VirtualList
         testId="timeline"
         role="list"

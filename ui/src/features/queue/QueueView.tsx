@@ -5,6 +5,7 @@ import { Age, SlaBadge } from '../../components/SlaBadge';
 import { VirtualList } from '../../components/VirtualList';
 import { ACTIVE_STATUSES, CHANNEL_LABELS, CHANNELS, PRIORITIES, badgeClock, capitalise, caseRef } from '../../lib/format';
 import { useModel } from '../../stores/context';
+import { ErrorBanner } from '../../components/ErrorBanner';
 import { useStore } from '../../stores/store';
 
 export const QUEUE_ROW_HEIGHT = 36;
@@ -133,11 +134,7 @@ export function QueueView() {
         </button>
       </header>
 
-      {s.error && (
-        <p className="banner banner--error" role="alert">
-          {s.error}
-        </p>
-      )}
+      <ErrorBanner message={s.error} />
       {s.notice && !s.error && (
         <p className="banner" data-testid="queue-notice">
           {s.notice}

@@ -6,6 +6,7 @@ import { VirtualList } from '../../components/VirtualList';
 import { CHANNEL_LABELS, customerRef, describeIdentity, formatDateTime, formatWhen, identityValue } from '../../lib/format';
 import { useNow } from '../../lib/now';
 import { useModel } from '../../stores/context';
+import { ErrorBanner } from '../../components/ErrorBanner';
 import { useStore } from '../../stores/store';
 
 export const UNLINKED_ROW_HEIGHT = 48;
@@ -31,11 +32,7 @@ export function UnlinkedView() {
           Refresh
         </button>
       </header>
-      {s.error && (
-        <p className="banner banner--error" role="alert">
-          {s.error}
-        </p>
-      )}
+      <ErrorBanner message={s.error} />
       <VirtualList
         testId="unlinked"
         role="listbox"
