@@ -97,7 +97,7 @@ async function main() {
             script: CLICK_UNTIL,
             args: [`[data-testid="palette-result"][data-kind="customer"][data-id="${id}"]`, 'timeline-item'],
           }));
-          (await s.waitForTestId('nav-queue'))[0].click();
+          await (await s.waitForTestId('nav-queue'))[0].click();
           await s.waitGone('timeline-item');
         }
       }

@@ -65,7 +65,7 @@ test('1. the app opens on the queue, ordered by time to breach', async () => {
   assert.ok(own.length >= 2, `only ${own.length} of my cases`);
   await assertQueueOrder(own);
   // …and the team queue follows the same rule.
-  (await s.byTestId('queue-team'))[0].click();
+  await (await s.byTestId('queue-team'))[0].click();
   const rows = await s.waitFor('the team queue', async () => {
     const r = await s.byTestId('queue-row');
     return r.length >= 10 ? r : null;
@@ -100,21 +100,21 @@ test('3. resolving needs a closure code; once resolved the case leaves the queue
   await rows[0].click();
   const panel = await s.waitForTestId('case-panel', `[data-case-id="${caseId}"]`);
   if ((await panel[0].attr('data-status')) === 'new') {
-    (await s.waitForTestId('action-acknowledge'))[0].click();
+    await (await s.waitForTestId('action-acknowledge'))[0].click();
     await s.waitForTestId('case-panel', `[data-case-id="${caseId}"][data-status="open"]`);
   }
-  (await s.waitForTestId('action-resolve'))[0].click();
+  await (await s.waitForTestId('action-resolve'))[0].click();
   await s.waitForTestId('resolve-form');
   const [summary] = await s.byTestId('resolve-summary');
   await summary.type('Card unblocked and the customer told');
-  (await s.byTestId('resolve-submit'))[0].click();
+  await (await s.byTestId('resolve-submit'))[0].click();
   const [error] = await s.waitForTestId('form-error');
   assert.match(await error.innerText(), /closure code/i);
   assert.equal(await (await s.byTestId('case-panel'))[0].attr('data-status'), (await panel[0].attr('data-status')));
   await s.screenshot(join(SHOTS, 'resolve-needs-code.png'));
 
-  (await s.byTestId('closure-code', ' option[value="fixed"]'))[0].click();
-  (await s.byTestId('resolve-submit'))[0].click();
+  await (await s.byTestId('closure-code', ' option[value="fixed"]'))[0].click();
+  await (await s.byTestId('resolve-submit'))[0].click();
   await s.waitForTestId('case-panel', `[data-case-id="${caseId}"][data-status="resolved"]`);
 
   const after = await goToQueue();
@@ -123,7 +123,7 @@ test('3. resolving needs a closure code; once resolved the case leaves the queue
 });
 
 test('4. linking an unlinked X mention moves it to the customer; undo puts it back', async () => {
-  (await s.waitForTestId('nav-unlinked'))[0].click();
+  await (await s.waitForTestId('nav-unlinked'))[0].click();
   const [mention] = await s.waitForTestId('unlinked-item', '[data-channel="x"]');
   const tp = await mention.attr('data-id');
   const [linkButton] = await mention.findAll('[data-testid="link-button"]');
@@ -148,12 +148,12 @@ test('4. linking an unlinked X mention moves it to the customer; undo puts it ba
   const day = new Date(ms(moved.occurred_at) + 86400_000).toISOString().slice(0, 10);
   const [date] = await s.waitForTestId('jump-date');
   await date.setValue(day);
-  (await s.byTestId('jump-go'))[0].click();
+  await (await s.byTestId('jump-go'))[0].click();
   await s.waitForTestId('timeline-item', `[data-kind="touchpoint"][data-id="${tp}"]`);
 
   // Undo: the mention is unlinked again and leaves the customer's timeline.
-  (await s.waitForTestId('toast-undo'))[0].click();
-  (await s.waitForTestId('nav-unlinked'))[0].click();
+  await (await s.waitForTestId('toast-undo'))[0].click();
+  await (await s.waitForTestId('nav-unlinked'))[0].click();
   await s.waitForTestId('unlinked-item', `[data-id="${tp}"]`);
 });
 
