@@ -5,6 +5,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 
+# On Linux the tests use a real OS keyring: a private D-Bus session with GNOME Keyring
+# as its Secret Service, unlocked with a throwaway password, so no test ever touches the
+# keyring of the person running them.
+if [ "$(uname)" = "Linux" ] && [ -z "${TIDELINE_TEST_SESSION:-}" ]; then
+    exec env TIDELINE_TEST_SESSION=1 dbus-run-session -- bash "$0" "$@"
+fi
+if [ "$(uname)" = "Linux" ]; then
+    eval "$(echo -n tideline-tests | gnome-keyring-daemon --unlock --components=secrets)"
+    export GNOME_KEYRING_CONTROL
+fi
+
 # tauri-driver bridges WebDriver to the app's webview (Linux only; macOS has no
 # WebKit WebDriver for apps, so the journeys run on Linux).
 if [ "$(uname)" = "Linux" ] && ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then

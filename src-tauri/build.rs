@@ -10,6 +10,14 @@ fn main() {
         "unlinked_page",
         "search",
         "apply_mutation",
+        "session_info",
+        "sign_in",
+        "sign_out",
+        "sync_status",
+        "notices",
+        "dismiss_notices",
+        "set_presence",
+        "traffic_check",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().config_path("../tauri.conf.json").app_manifest(manifest))
         .expect("tauri-build failed");

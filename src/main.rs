@@ -32,6 +32,12 @@ enum Command {
     Search(commands::search::Args),
     /// Measure the cache against same-run baselines and write docs/benchmarks.md.
     Bench(commands::bench::Args),
+    /// Measure sync (initial sync, propagation, push throughput) and write docs/benchmarks.md.
+    BenchSync(commands::bench_sync::Args),
+    /// Run the back end: the sync API over PostgreSQL (DATABASE_URL or a private cluster).
+    Serve(commands::serve::Args),
+    /// Manage the back end's users: add, list, disable.
+    User(commands::user::Args),
 }
 
 /// Where a command reads its cache.
@@ -52,6 +58,9 @@ fn main() -> ExitCode {
             Command::Timeline(a) => commands::timeline::run(a, config),
             Command::Search(a) => commands::search::run(a, config),
             Command::Bench(a) => commands::bench::run(a, config),
+            Command::BenchSync(a) => commands::bench_sync::run(a),
+            Command::Serve(a) => commands::serve::run(a),
+            Command::User(a) => commands::user::run(a),
         }
     });
     match result {

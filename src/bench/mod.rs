@@ -3,6 +3,7 @@
 
 pub mod report;
 pub mod stats;
+pub mod sync;
 
 use anyhow::Context;
 use jiff::{SignedDuration, Timestamp};

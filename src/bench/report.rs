@@ -105,3 +105,52 @@ mod tests {
         assert_eq!(num(123456.0), "123,456");
     }
 }
+
+/// This machine in a few words, for the reports' headers.
+pub fn machine() -> String {
+    let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+    let mem = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| m.lines().next().and_then(|l| l.split_whitespace().nth(1)).and_then(|kb| kb.parse::<u64>().ok()))
+        .map(|kb| format!(", {} GiB RAM", kb / 1024 / 1024))
+        .unwrap_or_default();
+    format!("{} {}, {cpus} cores{mem}", std::env::consts::OS, std::env::consts::ARCH)
+}
+
+/// Replaces the text between `<!-- NAME:begin -->` and `<!-- NAME:end -->`; without
+/// the markers, puts the section after the last section already there (each benchmark
+/// writes its own section of the same file).
+pub fn replace_section(doc: &str, name: &str, section: &str) -> String {
+    let (begin, end) = (format!("<!-- {name}:begin -->"), format!("<!-- {name}:end -->"));
+    let block = format!("{begin}\n{section}{end}");
+    match (doc.find(&begin), doc.find(&end)) {
+        (Some(b), Some(e)) if b < e => format!("{}{block}{}", &doc[..b], &doc[e + end.len()..]),
+        _ => match doc.rfind(":end -->") {
+            Some(c) => {
+                let at = c + ":end -->".len();
+                format!("{}\n\n{block}{}", &doc[..at], &doc[at..])
+            }
+            None => format!("{}\n\n{block}\n", doc.trim_end()),
+        },
+    }
+}
+
+#[cfg(test)]
+mod section_tests {
+    use super::replace_section;
+
+    #[test]
+    fn sections_are_replaced_in_place_and_new_ones_follow_the_last() {
+        let doc = replace_section("# Benchmarks\n", "cache", "one\n");
+        assert_eq!(doc, "# Benchmarks\n\n<!-- cache:begin -->\none\n<!-- cache:end -->\n");
+        let doc = format!("{doc}\n<!-- console:begin -->\nui\n<!-- console:end -->\n\n## Notes\n");
+        let doc = replace_section(&doc, "cache", "two\n");
+        assert!(doc.contains("<!-- cache:begin -->\ntwo\n<!-- cache:end -->") && !doc.contains("one"));
+        let doc = replace_section(&doc, "sync", "three\n");
+        assert!(doc.contains("<!-- console:end -->\n\n<!-- sync:begin -->\nthree\n<!-- sync:end -->\n\n## Notes"));
+        assert!(
+            replace_section(&doc, "sync", "four\n")
+                .contains("<!-- sync:begin -->\nfour\n<!-- sync:end -->\n\n## Notes")
+        );
+    }
+}

@@ -16,12 +16,18 @@ impl Samples {
 
     /// The `p`th percentile (nearest rank), in milliseconds.
     pub fn percentile_ms(&self, p: f64) -> f64 {
-        assert!(!self.0.is_empty(), "no samples");
-        let mut v = self.0.clone();
-        v.sort();
-        let rank = ((p / 100.0) * v.len() as f64).ceil().max(1.0) as usize;
-        v[rank.min(v.len()) - 1].as_secs_f64() * 1e3
+        percentile_ms(&self.0, p)
     }
+}
+
+/// The `p`th percentile (nearest rank) of `v`, in milliseconds: for samples recorded
+/// some other way than by timing a closure (e.g. arrival times).
+pub fn percentile_ms(v: &[Duration], p: f64) -> f64 {
+    assert!(!v.is_empty(), "no samples");
+    let mut v = v.to_vec();
+    v.sort();
+    let rank = ((p / 100.0) * v.len() as f64).ceil().max(1.0) as usize;
+    v[rank.min(v.len()) - 1].as_secs_f64() * 1e3
 }
 
 #[cfg(test)]

@@ -136,17 +136,6 @@ fn tempfile_dir() -> anyhow::Result<PathBuf> {
     Ok(dir)
 }
 
-fn machine() -> String {
-    let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
-    let mem = std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|m| m.lines().next().map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_string()))
-        .and_then(|kb| kb.parse::<u64>().ok())
-        .map(|kb| format!(", {} GiB RAM", kb / 1024 / 1024))
-        .unwrap_or_default();
-    format!("{} {}, {cpus} cores{mem}", std::env::consts::OS, std::env::consts::ARCH)
-}
-
 fn write_report(a: &Args, table: &str, touchpoints: usize) -> anyhow::Result<()> {
     let section = format!(
         "## Local cache\n\n\
@@ -173,40 +162,13 @@ fn write_report(a: &Args, table: &str, touchpoints: usize) -> anyhow::Result<()>
         a.open_cases,
         a.iterations,
         Timestamp::now().strftime("%Y-%m-%d"),
-        machine(),
+        report::machine(),
         if cfg!(debug_assertions) { "debug" } else { "release" }
     );
     if let Some(parent) = a.out.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)?;
     }
     let doc = std::fs::read_to_string(&a.out).unwrap_or_else(|_| "# Benchmarks\n".into());
-    std::fs::write(&a.out, replace_section(&doc, "cache", &section))
+    std::fs::write(&a.out, report::replace_section(&doc, "cache", &section))
         .with_context(|| format!("cannot write {}", a.out.display()))
-}
-
-/// Replaces the text between `<!-- NAME:begin -->` and `<!-- NAME:end -->`, or appends
-/// the marked section: the console benchmark writes its own section of the same file.
-fn replace_section(doc: &str, name: &str, section: &str) -> String {
-    let (begin, end) = (format!("<!-- {name}:begin -->"), format!("<!-- {name}:end -->"));
-    let block = format!("{begin}\n{section}{end}");
-    match (doc.find(&begin), doc.find(&end)) {
-        (Some(b), Some(e)) if b < e => format!("{}{block}{}", &doc[..b], &doc[e + end.len()..]),
-        _ => format!("{}\n\n{block}\n", doc.trim_end()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::replace_section;
-
-    #[test]
-    fn sections_are_replaced_in_place_and_others_kept() {
-        let doc = replace_section("# Benchmarks\n", "cache", "one\n");
-        assert_eq!(doc, "# Benchmarks\n\n<!-- cache:begin -->\none\n<!-- cache:end -->\n");
-        let doc =
-            replace_section(&format!("{doc}\n<!-- console:begin -->\nui\n<!-- console:end -->\n"), "cache", "two\n");
-        assert!(doc.contains("<!-- cache:begin -->\ntwo\n<!-- cache:end -->"));
-        assert!(doc.contains("ui\n<!-- console:end -->"));
-        assert!(!doc.contains("one"));
-    }
 }

@@ -1,8 +1,11 @@
 pub mod bench;
+pub mod bench_sync;
 pub mod demo;
 pub mod queue;
 pub mod search;
+pub mod serve;
 pub mod timeline;
+pub mod user;
 
 use anyhow::Context;
 use std::path::Path;

@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
+mod bench_sync;
+
 fn tideline(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_tideline")).args(args).env("TZ", "UTC").output().unwrap()
 }

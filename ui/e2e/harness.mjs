@@ -63,22 +63,29 @@ export function cli(args) {
 /**
  * A console on a fresh demo cache. Returns { session, db, close }.
  * `customers` sizes the demo; the seed is fixed so the data is known.
+ * With `server: { url, username, password }` the console instead signs in to that back
+ * end at start-up (token to the OS keyring) and syncs an empty cache from it.
  */
-export async function startConsole({ customers = 120, largestHistory } = {}) {
+export async function startConsole({ customers = 120, largestHistory, server } = {}) {
   for (const bin of [APP, CLI]) {
     if (!existsSync(bin)) throw new Error(`${bin} is missing: build it first (scripts/test.sh does)`);
   }
   const children = [];
   const dataDir = mkdtempSync(join(tmpdir(), 'tideline-e2e-'));
   const db = join(dataDir, 'cache.db');
-  const extra = largestHistory ? ['--largest-history', String(largestHistory)] : [];
-  execFileSync(CLI, ['demo', '--db', db, '--customers', String(customers), '--seed', '7', '--now', demoNow(), ...extra]);
+  const signIn = server
+    ? { TIDELINE_SERVER: server.url, TIDELINE_USER: server.username, TIDELINE_PASSWORD: server.password }
+    : {};
+  if (!server) {
+    const extra = largestHistory ? ['--largest-history', String(largestHistory)] : [];
+    execFileSync(CLI, ['demo', '--db', db, '--customers', String(customers), '--seed', '7', '--now', demoNow(), ...extra]);
+  }
 
   const display = process.env.DISPLAY || (await startXvfb(children));
   const port = await freePort();
   const nativePort = await freePort();
   const driver = spawn(tauriDriver(), ['--port', String(port), '--native-port', String(nativePort)], {
-    env: { ...process.env, DISPLAY: display, TIDELINE_DATA_DIR: dataDir, WEBKIT_DISABLE_COMPOSITING_MODE: '1' },
+    env: { ...process.env, ...signIn, DISPLAY: display, TIDELINE_DATA_DIR: dataDir, WEBKIT_DISABLE_COMPOSITING_MODE: '1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   children.push(driver);

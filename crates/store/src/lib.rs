@@ -13,6 +13,7 @@ mod mutate;
 mod queue;
 mod schema;
 mod search;
+mod sync;
 mod timeline;
 
 pub use load::Loader;
@@ -20,6 +21,9 @@ pub use mutate::{Applied, OutboxEntry};
 pub use queue::{QueueCursor, QueueFilter, QueuePage, QueueRow};
 pub use schema::SCHEMA_VERSION;
 pub use search::{CaseHit, CustomerHit, SearchHit, SearchResults};
+pub use sync::{
+    Notice, NoticeKind, PendingMutation, RemoteApplied, RemoteChange, RemoteRecord, SettleOutcome, Settlement,
+};
 pub use timeline::{TimelinePage, TimelineQuery, UnlinkedCursor, UnlinkedPage};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
@@ -57,6 +61,10 @@ pub enum StoreError {
     Customer(#[from] tideline_core::customer::CustomerError),
     #[error(transparent)]
     Touchpoint(#[from] tideline_core::touchpoint::TouchpointError),
+    #[error("cannot unlock the cache: wrong key or not a Tideline cache ({path})", path = .0.display())]
+    Locked(PathBuf),
+    #[error("cannot remove the cache at {path}: {source}", path = .path.display())]
+    Wipe { path: PathBuf, source: std::io::Error },
     #[error("the cache holds a damaged record: {0}")]
     Corrupt(String),
     #[error("cache error: {0}")]
@@ -83,7 +91,7 @@ impl Store {
         if !path.exists() {
             return Err(StoreError::Missing(path.to_path_buf()));
         }
-        Self::connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE, config)
+        Self::connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE, config, None)
     }
 
     /// Creates a new, empty cache. Refuses to touch a file that is already there.
@@ -91,20 +99,67 @@ impl Store {
         if path.exists() {
             return Err(StoreError::Exists(path.to_path_buf()));
         }
-        Self::connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE, config)
+        Self::connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE, config, None)
     }
 
-    fn connect(path: &Path, flags: OpenFlags, config: StoreConfig) -> Result<Self, StoreError> {
+    /// Opens a cache encrypted at rest (SQLCipher) with a 256-bit key. A wrong key, or
+    /// a file that is no cache, gives [`StoreError::Locked`].
+    pub fn open_encrypted(path: &Path, key: &[u8; 32], config: StoreConfig) -> Result<Self, StoreError> {
+        if !path.exists() {
+            return Err(StoreError::Missing(path.to_path_buf()));
+        }
+        Self::connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE, config, Some(key))
+    }
+
+    /// Creates a new cache encrypted at rest with a 256-bit key: every page on disk,
+    /// the header included, is ciphertext.
+    pub fn create_encrypted(path: &Path, key: &[u8; 32], config: StoreConfig) -> Result<Self, StoreError> {
+        if path.exists() {
+            return Err(StoreError::Exists(path.to_path_buf()));
+        }
+        Self::connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE, config, Some(key))
+    }
+
+    /// Deletes a cache and its WAL and shared-memory files (signing out). Close every
+    /// `Store` on it first. A file that is not there is not an error.
+    pub fn wipe(path: &Path) -> Result<(), StoreError> {
+        let mut paths = vec![path.to_path_buf()];
+        for suffix in ["-wal", "-shm", "-journal"] {
+            let mut p = path.as_os_str().to_owned();
+            p.push(suffix);
+            paths.push(PathBuf::from(p));
+        }
+        for p in paths {
+            match std::fs::remove_file(&p) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(source) => return Err(StoreError::Wipe { path: p, source }),
+            }
+        }
+        Ok(())
+    }
+
+    fn connect(path: &Path, flags: OpenFlags, config: StoreConfig, key: Option<&[u8; 32]>) -> Result<Self, StoreError> {
         let not_a_cache = |e: rusqlite::Error| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) if key.is_some() => StoreError::Locked(path.to_path_buf()),
             Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotACache(path.to_path_buf()),
             _ => StoreError::Sqlite(e),
         };
         let mut conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        if let Some(key) = key {
+            // Must be the very first statement on the connection.
+            let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+            conn.execute_batch(&format!("PRAGMA key = \"x'{hex}'\";"))?;
+        }
         schema::configure(&conn).map_err(|e| match e {
             StoreError::Sqlite(e) => not_a_cache(e),
             e => e,
         })?;
         schema::migrate(&mut conn)?;
+        // An initial sync cut short left its indexes out: put them back.
+        let tx = conn.transaction()?;
+        sync::rebuild_deferred(&tx)?;
+        tx.commit()?;
         Ok(Store { conn, config })
     }
 
@@ -129,8 +184,7 @@ impl Store {
     /// `@handle` — to one customer.
     pub fn find_customer(&self, query: &str) -> Result<CustomerId, StoreError> {
         if let Ok(id) = query.parse::<CustomerId>() {
-            self.customer(id)?;
-            return Ok(id);
+            return Ok(self.customer(id)?.id);
         }
         let candidates = Identity::candidates(query, &self.config.identities)?;
         for identity in &candidates {
@@ -141,8 +195,10 @@ impl Store {
         Err(StoreError::UnknownIdentity(candidates.into_iter().next().expect("candidates is never empty")))
     }
 
+    /// A customer with their identities. A provisional id (a customer created here)
+    /// still works once the server has given the customer its own id.
     pub fn customer(&self, id: CustomerId) -> Result<Customer, StoreError> {
-        read_customer(&self.conn, id, &self.config.identities)
+        read_customer(&self.conn, sync::resolve_customer(&self.conn, id)?, &self.config.identities)
     }
 
     pub fn case(&self, id: CaseId) -> Result<Case, StoreError> {

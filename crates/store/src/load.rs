@@ -61,26 +61,7 @@ impl Loader<'_> {
 
     pub fn touchpoint(&mut self, t: &Touchpoint) -> Result<(), StoreError> {
         t.validate()?;
-        self.conn
-            .prepare_cached(
-                "INSERT INTO touchpoints (id, customer_id, case_id, channel, direction, actor, occurred_at, \
-                 identity_kind, identity_value, summary, body, facts) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            )?
-            .execute(params![
-                t.id.0,
-                t.customer_id.map(|c| c.0),
-                t.case_id.map(|c| c.0),
-                t.channel.as_str(),
-                t.direction.as_str(),
-                json(&t.actor),
-                ms(t.occurred_at),
-                t.identity.as_ref().map(|i| i.kind().as_str()),
-                t.identity.as_ref().map(|i| i.value()),
-                t.summary,
-                t.body,
-                (!t.facts.is_empty()).then(|| json(&t.facts)),
-            ])?;
+        write_touchpoint(self.conn, "", t)?;
         self.conn
             .prepare_cached("INSERT INTO touchpoints_fts (rowid, text) VALUES (?1, ?2)")?
             .execute(params![t.id.0, touchpoint_text(t)])?;
@@ -195,4 +176,29 @@ pub(crate) fn insert_event(tx: &Connection, e: &CaseEvent) -> Result<i64, StoreE
     )?
     .execute(params![e.case_id.0, e.customer_id.0, ms(e.at), json(&e.actor), e.kind.name(), json(&e.kind)])?;
     Ok(tx.last_insert_rowid())
+}
+
+/// Inserts a touchpoint's row; `on_conflict` (empty, or an `ON CONFLICT …` clause) says
+/// what to do when it is already there.
+pub(crate) fn write_touchpoint(conn: &Connection, on_conflict: &str, t: &Touchpoint) -> Result<(), StoreError> {
+    conn.prepare_cached(&format!(
+        "INSERT INTO touchpoints (id, customer_id, case_id, channel, direction, actor, occurred_at, \
+         identity_kind, identity_value, summary, body, facts) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) {on_conflict}"
+    ))?
+    .execute(params![
+        t.id.0,
+        t.customer_id.map(|c| c.0),
+        t.case_id.map(|c| c.0),
+        t.channel.as_str(),
+        t.direction.as_str(),
+        json(&t.actor),
+        ms(t.occurred_at),
+        t.identity.as_ref().map(|i| i.kind().as_str()),
+        t.identity.as_ref().map(|i| i.value()),
+        t.summary,
+        t.body,
+        (!t.facts.is_empty()).then(|| json(&t.facts)),
+    ])?;
+    Ok(())
 }

@@ -5,6 +5,10 @@
 //! - [`decide`]: how the server settles a pushed mutation against the current state:
 //!   applied, transformed (with the reason in plain words) or rejected (likewise). Pure:
 //!   the server loads state, calls it, and stores what it returns.
+//! - [`client`] (feature `client`): the console's sync engine: pushes the local outbox,
+//!   pulls the change log into the cache, and listens for pokes and presence.
 
+#[cfg(feature = "client")]
+pub mod client;
 pub mod decide;
 pub mod protocol;

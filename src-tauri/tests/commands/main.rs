@@ -10,6 +10,10 @@ use tideline_core::timeline::TimelineItem;
 use tideline_core::{CaseAction, CaseStatus, CustomerId};
 use tideline_store::{QueueFilter, TimelineQuery};
 
+mod secrets;
+mod session;
+mod sync;
+
 fn seeded() -> (tempfile::TempDir, AppState) {
     let dir = tempfile::tempdir().unwrap();
     let state = AppState::open_or_seed(dir.path()).unwrap();
@@ -106,9 +110,9 @@ fn resolving_through_the_command_needs_a_code_and_takes_the_case_off_the_queue()
         case_id: open.id,
         action: CaseAction::Resolve { closure_code: code.into(), summary: "Card unblocked".into() },
     };
-    let e = ops::apply_mutation(&state, &resolve(""), now).unwrap_err();
+    let e = ops::apply_mutation(&state, &resolve(""), None, now).unwrap_err();
     assert!(e.message.starts_with("resolving needs a closure code (one of: fixed,"), "{}", e.message);
-    let applied = ops::apply_mutation(&state, &resolve("fixed"), now).unwrap();
+    let applied = ops::apply_mutation(&state, &resolve("fixed"), None, now).unwrap();
     assert_eq!(applied.seq, 1);
     let queue = ops::queue_page(&state, &QueueFilter::default(), None, 40, now).unwrap();
     assert!(queue.rows.iter().all(|r| r.case.id != open.id));

@@ -1,21 +1,32 @@
-// The one module that talks to the Rust side. One typed function per Tauri command;
-// feature code imports these and never calls `invoke` itself. Argument keys are
-// camelCase here; Tauri maps them to the commands' snake_case parameters.
+// The one module that talks to the Rust side. One typed function per Tauri command, and
+// one subscription for the sync events it pushes; feature code imports these and never
+// calls `invoke` or `listen` itself. Argument keys are camelCase here; Tauri maps them
+// to the commands' snake_case parameters.
 
 import { invoke } from '@tauri-apps/api/core';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
+  Activity,
   Applied,
   AppStatus,
+  CaseId,
+  ChangedEvent,
   CustomerId,
   CustomerOverview,
   Mutation,
+  Notice,
+  PresenceEvent,
   QueueCursor,
   QueueFilter,
   QueuePage,
   ReferenceData,
   SearchResults,
+  SessionInfo,
+  SignedOutEvent,
+  SyncStatus,
   TimelinePage,
   TimelineQuery,
+  TrafficSince,
   UnlinkedCursor,
   UnlinkedPage,
 } from './types';
@@ -73,4 +84,66 @@ export const unlinkedPage = (before: UnlinkedCursor | null, limit = UNLINKED_PAG
 
 export const search = (text: string): Promise<SearchResults> => call('search', { text });
 
-export const applyMutation = (mutation: Mutation): Promise<Applied> => call('apply_mutation', { mutation });
+/** `basis`: the case's version when the agent's view was loaded (see `trafficCheck`). */
+export const applyMutation = (mutation: Mutation, basis: number | null = null): Promise<Applied> =>
+  call('apply_mutation', { mutation, basis });
+
+export const sessionInfo = (): Promise<SessionInfo> => call('session_info');
+
+export const signIn = (server: string, username: string, password: string): Promise<SessionInfo> =>
+  call('sign_in', { server, username, password });
+
+export const signOut = (): Promise<SessionInfo> => call('sign_out');
+
+export const syncStatus = (): Promise<SyncStatus> => call('sync_status');
+
+/** Unseen notices, oldest first; with `caseId`, every notice about that case. */
+export const notices = (caseId: CaseId | null = null): Promise<Notice[]> => call('notices', { caseId });
+
+export const dismissNotices = (ids: number[]): Promise<void> => call('dismiss_notices', { ids });
+
+/** Tells colleagues which case this agent has open (`null`: none) and what they do in it. */
+export const setPresence = (caseId: CaseId | null, activity: Activity): Promise<void> =>
+  call('set_presence', { caseId, activity });
+
+/** What happened on the case since `since`, in sentences; empty when nothing did. */
+export const trafficCheck = (caseId: CaseId, since: TrafficSince): Promise<string[]> =>
+  call('traffic_check', { caseId, since });
+
+/** What the sync engine pushes. Every handler is optional. */
+export interface SyncHandlers {
+  status?: (s: SyncStatus) => void;
+  changed?: (c: ChangedEvent) => void;
+  presence?: (p: PresenceEvent) => void;
+  /** How many new notices arrived. */
+  notices?: (count: number) => void;
+  signedOut?: (e: SignedOutEvent) => void;
+}
+
+export const SYNC_EVENTS = {
+  status: 'sync:status',
+  changed: 'sync:changed',
+  presence: 'sync:presence',
+  notices: 'sync:notices',
+  signedOut: 'sync:signed_out',
+} as const;
+
+/** Listens to the sync events; returns the function that stops listening. */
+export function onSyncEvents(h: SyncHandlers): () => void {
+  const pending: Promise<UnlistenFn>[] = [];
+  const on = <T>(event: string, f: ((p: T) => void) | undefined) => {
+    if (f) pending.push(listen<T>(event, (e) => f(e.payload)).catch(() => () => {}));
+  };
+  on(SYNC_EVENTS.status, h.status);
+  on(SYNC_EVENTS.changed, h.changed);
+  on(SYNC_EVENTS.presence, h.presence);
+  on(SYNC_EVENTS.notices, h.notices);
+  on(SYNC_EVENTS.signedOut, h.signedOut);
+  let stopped = false;
+  return () => {
+    if (stopped) return;
+    stopped = true;
+    // Unlisten may fail once the window (or a test's IPC mock) is gone: nothing to do then.
+    for (const p of pending) p.then((un) => un()).catch(() => {});
+  };
+}

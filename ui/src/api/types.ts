@@ -200,11 +200,54 @@ customer_id: CustomerId | null, event: CaseEvent | null,
  */
 touchpoints: Array<TouchpointId>, };
 
+export type NoticeKind = "notice" | "transformed" | "rejected";
+
+export type Notice = { id: number, at: string, case_id: CaseId | null, customer_id: CustomerId | null, kind: NoticeKind, message: string, seen: boolean, };
+
+export type Role = "agent" | "team_lead" | "admin";
+
+export type UserInfo = { 
+/**
+ * The sign-in name; also the name cases are assigned to and events are signed with
+ * (`Actor::Agent(username)`).
+ */
+username: string, display_name: string, role: Role, 
+/**
+ * The queues an agent works; their cache holds these queues' cases.
+ */
+queues: Array<string>, };
+
+export type Activity = "viewing" | "replying";
+
+export type PresenceEntry = { username: string, display_name: string, activity: Activity, };
+
+export type SyncStatus = { 
+/**
+ * The live connection to the server is up.
+ */
+online: boolean, 
+/**
+ * Local changes not yet answered by the server.
+ */
+pending: number, 
+/**
+ * The last thing that went wrong, in plain words; `None` once a cycle succeeds.
+ */
+last_error: string | null, 
+/**
+ * The change-log position the cache is pulled up to.
+ */
+cursor: number, 
+/**
+ * The first full pull has finished: the cache holds the agent's whole scope.
+ */
+initial_sync_done: boolean, };
+
 export type ApiError = { message: string, };
 
 export type AppStatus = { 
 /**
- * Whether a back end is reachable. Always false until sync exists.
+ * Whether the server is reachable (the live connection is up). Never in the demo.
  */
 online: boolean, 
 /**
@@ -224,7 +267,13 @@ export type CaseSummary = { case: Case,
 /**
  * As of the moment of the call; the UI ticks them on from `due_at`.
  */
-clocks: Array<ClockStatus>, };
+clocks: Array<ClockStatus>, 
+/**
+ * The case's server version in the cache when this was read (`None` before its
+ * first sync, and in the demo). Sent back as the `basis` of an action, and to
+ * `traffic_check`.
+ */
+version: number | null, };
 
 export type CustomerOverview = { customer: Customer, 
 /**
@@ -235,3 +284,32 @@ cases: Array<CaseSummary>, hops: Array<ChannelHop>,
  * Touchpoints on record, all channels.
  */
 touchpoints: number, };
+
+export type SessionMode = "demo" | "signed_in" | "signed_out";
+
+export type SessionInfo = { mode: SessionMode, 
+/**
+ * The server signed in to.
+ */
+server: string | null, user: UserInfo | null, role: Role | null, 
+/**
+ * What the sign-in form starts with: the last server and username (never a secret).
+ */
+last_server: string | null, last_username: string | null, 
+/**
+ * Why the console is signed out when the agent did not choose it (the session
+ * ended, no keyring, automatic sign-in failed).
+ */
+message: string | null, };
+
+export type TrafficSince = { version: number | null, at: string, };
+
+export type ChangedEvent = { cases: Array<CaseId>, customers: Array<CustomerId>, 
+/**
+ * Too much changed to list (a first sync): refresh everything on screen.
+ */
+everything: boolean, };
+
+export type PresenceEvent = { case_id: CaseId, people: Array<PresenceEntry>, };
+
+export type SignedOutEvent = { message: string, };

@@ -365,7 +365,7 @@ export function installFakeBackend(): void {
           }));
         return {
           customer: cust,
-          cases: mine.map((c) => ({ case: c, clocks: clocksFor(c) })),
+          cases: mine.map((c) => ({ case: c, clocks: clocksFor(c), version: null })),
           hops,
           touchpoints: touchpoints.filter((t) => t.customer_id === id).length,
         };
@@ -396,7 +396,17 @@ export function installFakeBackend(): void {
       }
       case 'apply_mutation':
         return mutate(a.mutation as Mutation);
+      case 'session_info':
+        return { mode: 'demo', server: null, user: null, role: null, last_server: null, last_username: null, message: null };
+      case 'notices':
+      case 'traffic_check':
+        return [];
+      case 'dismiss_notices':
+      case 'set_presence':
+        return null;
+      case 'sync_status':
+        throw { message: 'The demo has no server to sync with.' };
     }
     throw { message: `unknown command ${cmd}` };
-  });
+  }, { shouldMockEvents: true });
 }

@@ -42,6 +42,26 @@ export interface CustomerState {
   /** An error from the open form (shown inside it) or from a one-click action. */
   formError: string | null;
   actionError: string | null;
+
+  /** The case as it was when the reply form opened: what the traffic cop compares with. */
+  replyBasis: ReplyBasis | null;
+  /** Set while the traffic-cop dialog asks whether to send anyway. */
+  trafficCop: TrafficCop | null;
+}
+
+export interface ReplyBasis {
+  caseId: number;
+  /** The case's version in the cache (null in demo mode). */
+  version: number | null;
+  /** When the view was loaded (RFC 3339). */
+  at: string;
+}
+
+export interface TrafficCop {
+  caseId: number;
+  body: string;
+  /** "Kim Lee replied at 14:05", … */
+  news: string[];
 }
 
 export const MSG_CHOOSE_CODE = 'Choose a closure code';
@@ -80,6 +100,8 @@ const empty: CustomerState = {
   busy: false,
   formError: null,
   actionError: null,
+  replyBasis: null,
+  trafficCop: null,
 };
 
 export class CustomerStore extends Store<CustomerState> {
@@ -108,6 +130,35 @@ export class CustomerStore extends Store<CustomerState> {
     this.#overviewGen++;
     this.#timelineGen++;
     this.set(empty);
+  }
+
+  /**
+   * Something changed in the cache (a sync): the overview again, and the newest
+   * timeline items added on top of what is loaded, so older pages and the scroll stay.
+   */
+  async liveRefresh(): Promise<void> {
+    const query = this.#query(null);
+    if (!query) return;
+    const overview = this.loadOverview();
+    if (this.state.jumpedTo !== null) {
+      await overview;
+      return;
+    }
+    const gen = this.#timelineGen;
+    try {
+      const page = await api.timelinePage(query, null);
+      if (gen !== this.#timelineGen) return;
+      this.set((s) => {
+        const known = new Set(s.items.map(itemKey));
+        const fresh = page.items.filter((i) => !known.has(itemKey(i)));
+        if (fresh.length === 0) return {};
+        const shift = s.selectedItem >= 0 ? s.selectedItem + fresh.length : -1;
+        return { items: [...fresh, ...s.items], selectedItem: shift };
+      });
+    } catch (e) {
+      if (gen === this.#timelineGen) this.set({ timelineError: api.errorMessage(e) });
+    }
+    await overview;
   }
 
   /** The overview and the timeline's first page again (after every action). */
@@ -233,7 +284,13 @@ export class CustomerStore extends Store<CustomerState> {
 
   selectCase(caseId: number): void {
     if (this.state.selectedCaseId === caseId) return;
-    this.set({ selectedCaseId: caseId, form: null, formError: null, actionError: null });
+    this.set({ selectedCaseId: caseId, form: null, formError: null, actionError: null, replyBasis: null, trafficCop: null });
+  }
+
+  /** The selected case's version and now: what "since you opened it" means. */
+  #basis(): ReplyBasis | null {
+    const c = this.selectedCase();
+    return c ? { caseId: c.case.id, version: c.version, at: new Date().toISOString() } : null;
   }
 
   selectedCase(): CaseSummary | undefined {
@@ -246,7 +303,55 @@ export class CustomerStore extends Store<CustomerState> {
   }
 
   openForm(form: CaseForm | null): void {
-    this.set({ form, formError: null, actionError: null });
+    const keep = form === 'reply' && this.state.form === 'reply';
+    this.set({
+      form,
+      formError: null,
+      actionError: null,
+      replyBasis: form === 'reply' ? (keep ? this.state.replyBasis : this.#basis()) : null,
+      trafficCop: null,
+    });
+  }
+
+  /**
+   * Sends a reply, but first asks the cache what happened on the case since the agent
+   * opened the reply (the traffic cop). When something did, the dialog asks first.
+   */
+  async sendReply(body: string): Promise<boolean> {
+    const caseId = this.state.selectedCaseId;
+    if (caseId === null || this.state.busy) return false;
+    const basis = this.state.replyBasis?.caseId === caseId ? this.state.replyBasis : this.#basis();
+    if (basis) {
+      this.set({ busy: true });
+      let news: string[] = [];
+      try {
+        news = await api.trafficCheck(caseId, { version: basis.version, at: basis.at });
+      } catch {
+        news = []; // the check is a courtesy: never block a reply on it
+      }
+      this.set({ busy: false });
+      if (news.length > 0) {
+        this.set({ trafficCop: { caseId, body, news } });
+        return false;
+      }
+    }
+    return this.act({ type: 'reply', body }, basis?.version ?? null);
+  }
+
+  /** The traffic cop's "Send anyway". */
+  async sendAnyway(): Promise<boolean> {
+    const t = this.state.trafficCop;
+    if (!t) return false;
+    const version = this.state.replyBasis?.version ?? null;
+    this.set({ trafficCop: null });
+    return this.act({ type: 'reply', body: t.body }, version);
+  }
+
+  /** The traffic cop's "Review": back to the reply, which now counts from here. */
+  review(): void {
+    if (!this.state.trafficCop) return;
+    this.set({ trafficCop: null, replyBasis: this.#basis() });
+    void this.liveRefresh();
   }
 
   setFormError(formError: string | null): void {
@@ -258,13 +363,14 @@ export class CustomerStore extends Store<CustomerState> {
    * overview, the timeline and the status bar refresh; on failure the message shows
    * inline (in the form if one is open). Resolves to whether it was applied.
    */
-  async act(action: CaseAction): Promise<boolean> {
+  async act(action: CaseAction, basis?: number | null): Promise<boolean> {
     const caseId = this.state.selectedCaseId;
     if (caseId === null || this.state.busy) return false;
+    const version = basis === undefined ? (this.selectedCase()?.version ?? null) : basis;
     this.set({ busy: true, formError: null, actionError: null });
     try {
-      await api.applyMutation({ type: 'case', case_id: caseId, action });
-      this.set({ busy: false, form: null });
+      await api.applyMutation({ type: 'case', case_id: caseId, action }, version);
+      this.set({ busy: false, form: null, replyBasis: null });
       this.afterMutation();
       await this.refresh();
       return true;

@@ -24,6 +24,11 @@ export class NavStore extends Store<NavState> {
     this.set((s) => ({ route, history: [...s.history, cur].slice(-50) }));
   }
 
+  /** Back to the queue with no history (after sign-in or sign-out). */
+  reset(): void {
+    this.set({ route: { name: 'queue' }, history: [] });
+  }
+
   back(): void {
     const h = this.state.history;
     const prev = h[h.length - 1];

@@ -106,6 +106,52 @@ export class QueueStore extends Store<QueueState> {
     }
   }
 
+  /**
+   * The cache changed (a sync): the rows again, as many as were loaded (up to a few
+   * pages), in place, so the list keeps its scroll and its selection.
+   */
+  async liveReload(): Promise<void> {
+    if (!this.state.loaded) return;
+    if (this.state.notice !== null) {
+      // The team queue was only a stand-in for an empty "My cases": try it again, as
+      // the agent's cases may just have arrived (the first sync).
+      this.#fallback = true;
+      this.set({ mode: 'mine', notice: null });
+      return this.reload();
+    }
+    const gen = ++this.#gen;
+    const keep = this.selectedRow()?.case.id;
+    const want = Math.max(this.state.rows.length, 1);
+    try {
+      const user = await this.session.user();
+      const filter = toQueueFilter(this.state.mode, this.state.filters, user);
+      let page = await api.queuePage(filter, null);
+      let rows = page.rows;
+      for (let i = 0; i < 4 && rows.length < want && page.next; i++) {
+        page = await api.queuePage(filter, page.next);
+        rows = appendNew(rows, page.rows, (r) => r.case.id);
+      }
+      if (gen !== this.#gen) return;
+      const idx = keep === undefined ? -1 : rows.findIndex((r) => r.case.id === keep);
+      this.set({
+        rows,
+        next: page.next,
+        loading: false,
+        error: null,
+        selected: idx >= 0 ? idx : Math.min(this.state.selected, Math.max(0, rows.length - 1)),
+      });
+    } catch (e) {
+      if (gen === this.#gen) this.set({ loading: false, error: api.errorMessage(e) });
+    }
+  }
+
+  /** Forgets everything (sign-in as someone else, sign-out). */
+  reset(): void {
+    this.#gen++;
+    this.#fallback = true;
+    this.set({ mode: 'mine', filters: NO_FILTERS, rows: [], next: null, loading: false, loaded: false, error: null, selected: 0, notice: null });
+  }
+
   async loadMore(): Promise<void> {
     const { next, loading } = this.state;
     if (!next || loading) return;

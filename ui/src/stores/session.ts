@@ -1,24 +1,126 @@
-// Who is signed in, whether we are online, what waits to sync, and the reference lists
-// (closure codes, agents, queues) the pickers offer.
+// Who is signed in (demo, signed in to a server, or signed out), whether we are online,
+// what waits to sync, and the reference lists (closure codes, agents, queues) the
+// pickers offer.
 
 import * as api from '../api/backend';
-import type { AppStatus, ReferenceData } from '../api/types';
+import type { AppStatus, ReferenceData, SessionInfo, SyncStatus } from '../api/types';
 import { Store } from './store';
 
 export interface SessionState {
+  /** Null until the first answer: the app shows its shell meanwhile (demo-first). */
+  info: SessionInfo | null;
   status: AppStatus | null;
   statusError: string | null;
+  /** The sync engine's status; null in demo mode or before the first report. */
+  sync: SyncStatus | null;
   reference: ReferenceData | null;
   referenceError: string | null;
+  signInBusy: boolean;
+  signInError: string | null;
+  signOutBusy: boolean;
 }
 
 export const STATUS_POLL_MS = 10_000;
+export const DEFAULT_SERVER = 'http://127.0.0.1:7420';
 
 export class SessionStore extends Store<SessionState> {
   #statusPromise: Promise<AppStatus | null> | null = null;
 
   constructor() {
-    super({ status: null, statusError: null, reference: null, referenceError: null });
+    super({
+      info: null,
+      status: null,
+      statusError: null,
+      sync: null,
+      reference: null,
+      referenceError: null,
+      signInBusy: false,
+      signInError: null,
+      signOutBusy: false,
+    });
+  }
+
+  get signedIn(): boolean {
+    return this.state.info?.mode === 'signed_in';
+  }
+
+  get signedOut(): boolean {
+    return this.state.info?.mode === 'signed_out';
+  }
+
+  async loadInfo(): Promise<SessionInfo | null> {
+    try {
+      const info = await api.sessionInfo();
+      this.set({ info });
+      if (info.mode === 'signed_in') void this.refreshSync();
+      return info;
+    } catch (e) {
+      this.set({ statusError: api.errorMessage(e) });
+      return this.state.info;
+    }
+  }
+
+  /** Signs in; resolves to whether it worked. The error shows on the sign-in screen. */
+  async signIn(server: string, username: string, password: string): Promise<boolean> {
+    if (this.state.signInBusy) return false;
+    const problem =
+      server.trim() === ''
+        ? 'Enter the server address'
+        : username.trim() === ''
+          ? 'Enter your username'
+          : password === ''
+            ? 'Enter your password'
+            : null;
+    if (problem) {
+      this.set({ signInError: problem });
+      return false;
+    }
+    this.set({ signInBusy: true, signInError: null });
+    try {
+      const info = await api.signIn(server.trim(), username.trim(), password);
+      this.set({ info, signInBusy: false, status: null, sync: null, reference: null });
+      void this.refreshStatus();
+      void this.refreshSync();
+      void this.loadReference();
+      return true;
+    } catch (e) {
+      this.set({ signInBusy: false, signInError: api.errorMessage(e) });
+      return false;
+    }
+  }
+
+  async signOut(): Promise<boolean> {
+    if (this.state.signOutBusy) return false;
+    this.set({ signOutBusy: true });
+    try {
+      const info = await api.signOut();
+      this.set({ info, signOutBusy: false, status: null, sync: null, signInError: null });
+      return true;
+    } catch (e) {
+      this.set({ signOutBusy: false, statusError: api.errorMessage(e) });
+      return false;
+    }
+  }
+
+  /** The server ended the session (revoked or expired token): back to the sign-in screen. */
+  signedOutByServer(message: string): void {
+    this.set({ sync: null, status: null, signInError: message });
+    void this.loadInfo();
+  }
+
+  setSync(sync: SyncStatus): void {
+    this.set((s) => ({
+      sync,
+      status: s.status ? { ...s.status, online: sync.online, pending: sync.pending } : s.status,
+    }));
+  }
+
+  async refreshSync(): Promise<void> {
+    try {
+      this.setSync(await api.syncStatus());
+    } catch {
+      /* demo mode or signed out: no engine */
+    }
   }
 
   async refreshStatus(): Promise<AppStatus | null> {

@@ -2,6 +2,9 @@
 import { mockIPC } from '@tauri-apps/api/mocks';
 import type {
   AppStatus,
+  Notice,
+  SessionInfo,
+  SyncStatus,
   Case,
   ClockStatus,
   CustomerOverview,
@@ -16,6 +19,55 @@ export const H = 3600_000;
 export const M = 60_000;
 
 export const status: AppStatus = { online: false, pending: 0, user: 'sam', demo: true };
+
+export const demoSession: SessionInfo = {
+  mode: 'demo',
+  server: null,
+  user: null,
+  role: null,
+  last_server: null,
+  last_username: null,
+  message: null,
+};
+
+export const kim = { username: 'kim', display_name: 'Kim Lee', role: 'agent', queues: ['cards'] } as const;
+
+export const signedIn: SessionInfo = {
+  mode: 'signed_in',
+  server: 'http://127.0.0.1:7420',
+  user: { ...kim, queues: [...kim.queues] },
+  role: 'agent',
+  last_server: 'http://127.0.0.1:7420',
+  last_username: 'kim',
+  message: null,
+};
+
+export const signedOut: SessionInfo = {
+  mode: 'signed_out',
+  server: null,
+  user: null,
+  role: null,
+  last_server: null,
+  last_username: null,
+  message: null,
+};
+
+export function syncStatus(p: Partial<SyncStatus> = {}): SyncStatus {
+  return { online: true, pending: 0, last_error: null, cursor: 120, initial_sync_done: true, ...p };
+}
+
+export function notice(p: Partial<Notice> = {}): Notice {
+  return {
+    id: 1,
+    at: iso(-10 * M),
+    case_id: 1,
+    customer_id: 10,
+    kind: 'transformed',
+    message: 'Sam Patel resolved CS-1 while you were offline; your reply was kept as an internal note.',
+    seen: false,
+    ...p,
+  };
+}
 
 export const reference: ReferenceData = {
   closure_codes: [
@@ -104,7 +156,7 @@ export function overview(cases: Case[], p: Partial<CustomerOverview> = {}): Cust
       ],
       created_at: iso(-400 * 24 * H),
     },
-    cases: cases.map((c) => ({ case: c, clocks: [clock({ kind: 'resolution' })] })),
+    cases: cases.map((c) => ({ case: c, clocks: [clock({ kind: 'resolution' })], version: 7 })),
     hops: [],
     touchpoints: 12,
     ...p,
@@ -133,14 +185,26 @@ export function mockBackend(handlers: Record<string, Handler> = {}): Call[] {
     customer_overview: () => overview([makeCase()]),
     timeline_page: () => ({ items: [], next: null }),
     apply_mutation: () => ({ seq: 1, customer_id: null, event: null, touchpoints: [] }),
+    session_info: () => demoSession,
+    sync_status: () => {
+      throw { message: 'not signed in' };
+    },
+    notices: () => [],
+    dismiss_notices: () => null,
+    set_presence: () => null,
+    traffic_check: () => [],
   };
-  mockIPC((cmd, payload) => {
-    const args = (payload ?? {}) as Record<string, unknown>;
-    calls.push({ cmd, args });
-    const h = handlers[cmd] ?? defaults[cmd];
-    if (!h) throw { message: `unknown command ${cmd}` };
-    return h(args);
-  });
+  mockIPC(
+    (cmd, payload) => {
+      const args = (payload ?? {}) as Record<string, unknown>;
+      calls.push({ cmd, args });
+      const h = handlers[cmd] ?? defaults[cmd];
+      if (!h) throw { message: `unknown command ${cmd}` };
+      return h(args);
+    },
+    // `emit` from '@tauri-apps/api/event' reaches the app's listeners (sync events).
+    { shouldMockEvents: true },
+  );
   return calls;
 }
 

@@ -8,4 +8,5 @@ mod open;
 mod plans;
 mod queue;
 mod search;
+mod sync;
 mod timeline;

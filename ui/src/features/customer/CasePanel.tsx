@@ -1,12 +1,14 @@
 import { useRef, type FormEvent, type KeyboardEvent } from 'react';
 import type { CaseSummary, ReferenceData } from '../../api/types';
 import { ChannelTag } from '../../components/ChannelIcon';
+import { Dialog } from '../../components/Dialog';
 import { Age, ClockLine } from '../../components/SlaBadge';
 import { isLegal, type CaseActionName } from '../../lib/caseRules';
 import { capitalise, caseRef } from '../../lib/format';
 import { useModel } from '../../stores/context';
 import type { CaseForm } from '../../stores/customer';
 import { useStore } from '../../stores/store';
+import { NoticeLine } from '../notices/NoticesArea';
 
 const BUTTONS: { action: CaseActionName; label: string; key?: string; form?: CaseForm }[] = [
   { action: 'acknowledge', label: 'Acknowledge', key: 'a' },
@@ -71,7 +73,9 @@ export function CasePanel() {
           {c.escalation_level > 0 && <span className="tag tag--danger">Escalated · level {c.escalation_level}</span>}
         </div>
         <h2 className="case-subject">{c.subject}</h2>
+        <PresenceChips caseId={c.id} />
       </header>
+      <CaseNotices caseId={c.id} />
       <dl className="case-facts">
         <div>
           <dt>Channel</dt>
@@ -137,7 +141,66 @@ export function CasePanel() {
         </p>
       )}
       {form && <CaseFormView key={`${c.id}:${form}`} form={form} summary={summary} reference={reference} />}
+      <TrafficCopDialog />
     </aside>
+  );
+}
+
+/** Colleagues on this case right now: "Kim Lee is viewing", "Kim Lee is replying". */
+export function PresenceChips({ caseId }: { caseId: number }) {
+  const { presence } = useModel();
+  const people = useStore(presence, (s) => s.byCase[caseId]);
+  if (!people || people.length === 0) return null;
+  return (
+    <ul className="presence" data-testid="presence" aria-label="Also on this case">
+      {people.map((p) => (
+        <li key={p.username} className={`presence-chip presence-chip--${p.activity}`} data-testid="presence-chip" data-username={p.username} data-activity={p.activity}>
+          <span className="dot" aria-hidden="true" />
+          {p.display_name} is {p.activity === 'replying' ? 'replying' : 'viewing'}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Every notice sync left about this case, newest last; unseen ones can be dismissed. */
+function CaseNotices({ caseId }: { caseId: number }) {
+  const { notices } = useModel();
+  const forCase = useStore(notices, (s) => (s.caseId === caseId ? s.forCase : null));
+  if (!forCase || forCase.length === 0) return null;
+  return (
+    <ul className="notice-list case-notices" data-testid="case-notices" aria-label="Notices about this case">
+      {forCase.map((n) => (
+        <NoticeLine key={n.id} notice={n} onDismiss={() => void notices.dismiss([n.id])} />
+      ))}
+    </ul>
+  );
+}
+
+/** At send time: what happened on the case since the agent opened the reply. */
+function TrafficCopDialog() {
+  const { customer } = useModel();
+  const cop = useStore(customer, (s) => s.trafficCop);
+  if (!cop) return null;
+  return (
+    <Dialog title="Before you send" onClose={() => customer.review()} testId="traffic-cop" className="traffic-cop">
+      <div className="dialog-text">
+        <p>Since you opened this case:</p>
+        <ul className="traffic-news" data-testid="traffic-news">
+          {cop.news.map((n) => (
+            <li key={n}>{n}</li>
+          ))}
+        </ul>
+      </div>
+      <div className="form-buttons">
+        <button type="button" className="btn btn--primary" data-testid="traffic-send" onClick={() => void customer.sendAnyway()}>
+          Send anyway
+        </button>
+        <button type="button" className="btn" data-testid="traffic-review" data-autofocus onClick={() => customer.review()}>
+          Review
+        </button>
+      </div>
+    </Dialog>
   );
 }
 
@@ -209,7 +272,7 @@ function field(form: HTMLFormElement, name: string): string {
 }
 
 function ComposeForm({ kind }: { kind: 'reply' | 'note' }) {
-  const { customer } = useModel();
+  const { customer, presence } = useModel();
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const text = field(e.currentTarget, 'body');
@@ -217,13 +280,26 @@ function ComposeForm({ kind }: { kind: 'reply' | 'note' }) {
       customer.setFormError(kind === 'reply' ? 'Write the reply first' : 'Write the note first');
       return;
     }
-    void customer.act(kind === 'reply' ? { type: 'reply', body: text } : { type: 'add_note', body: text });
+    void (kind === 'reply' ? customer.sendReply(text) : customer.act({ type: 'add_note', body: text }));
+  };
+  const caseId = customer.state.selectedCaseId;
+  const replying = (on: boolean) => () => {
+    if (kind === 'reply' && caseId !== null) presence.track(caseId, on ? 'replying' : 'viewing');
   };
   return (
     <form className="case-form" data-testid={`${kind}-form`} onSubmit={submit} noValidate>
       <label className="field">
         <span className="field-label">{kind === 'reply' ? 'Reply to the customer' : 'Internal note (the customer never sees it)'}</span>
-        <textarea name="body" data-testid="compose-text" rows={5} autoFocus defaultValue="" onKeyDown={submitOnModEnter} />
+        <textarea
+          name="body"
+          data-testid="compose-text"
+          rows={5}
+          autoFocus
+          defaultValue=""
+          onKeyDown={submitOnModEnter}
+          onFocus={replying(true)}
+          onBlur={replying(false)}
+        />
       </label>
       <FormError />
       <FormButtons label={kind === 'reply' ? 'Send reply' : 'Add note'} testId="compose-submit" modEnter />

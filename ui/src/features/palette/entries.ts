@@ -62,6 +62,7 @@ export function paletteActions(m: Model): PaletteAction[] {
     { id: 'toggle-theme', title: 'Toggle theme (light / dark)', run: () => m.ui.toggleTheme() },
     { id: 'shortcuts', title: 'Show shortcuts', shortcut: '?', run: () => m.ui.open('help') },
     { id: 'back', title: 'Go back', shortcut: 'Alt+←', run: () => m.nav.back() },
+    { id: 'sign-out', title: 'Sign out', when: () => m.session.signedIn, run: () => void m.signOut() },
   ];
 }
 

@@ -13,7 +13,8 @@ export const HELP_GROUPS = ['Anywhere', 'Lists', 'Queue', 'Unlinked', 'Selected 
 
 export function appShortcuts(m: Model): Shortcut[] {
   const route = () => m.nav.state.route.name;
-  const free = () => m.ui.state.overlay === null && m.unlinked.state.dialog === null;
+  const free = () =>
+    m.ui.state.overlay === null && m.unlinked.state.dialog === null && m.customer.state.trafficCop === null && !m.session.signedOut;
   const on = (r: 'queue' | 'unlinked' | 'customer') => () => free() && route() === r;
   const caseCan = (a: CaseActionName) => () => {
     if (!on('customer')()) return false;

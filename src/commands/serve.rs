@@ -1,0 +1,53 @@
+//! `tideline serve`: the back end. Prints `listening on http://…` once it accepts
+//! connections, so scripts can read the address (`--listen 127.0.0.1:0` picks a port).
+
+use anyhow::Context;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use tideline_server::{DbSource, ServerConfig};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:7420")]
+    listen: SocketAddr,
+    /// Where the private PostgreSQL cluster lives when DATABASE_URL is not set (default:
+    /// $TIDELINE_SERVER_DIR, else the per-user data directory).
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// Load the demo contact centre and its users on first run (idempotent).
+    #[arg(long)]
+    demo: bool,
+}
+
+pub fn run(a: Args) -> anyhow::Result<()> {
+    tideline_server::init_logging();
+    let database = DbSource::from_env(a.data_dir)?;
+    let config = ServerConfig { demo: a.demo, ..ServerConfig::new(a.listen, database) };
+    runtime()?.block_on(tideline_server::serve(config, |server| {
+        if let Some(seeded) = &server.seeded {
+            if seeded.created {
+                let c = seeded.counts;
+                println!(
+                    "seeded the demo: {} customers, {} cases, {} events, {} touchpoints",
+                    c.customers, c.cases, c.events, c.touchpoints
+                );
+            }
+            for u in &seeded.users {
+                println!(
+                    "demo user: {} ({}{}), password {}",
+                    u.username,
+                    u.role,
+                    if u.queues.is_empty() { String::new() } else { format!(", queues {}", u.queues.join(", ")) },
+                    tideline_server::seed::DEMO_PASSWORD
+                );
+            }
+        }
+        println!("listening on {}", server.url());
+    }))?;
+    Ok(())
+}
+
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")
+}

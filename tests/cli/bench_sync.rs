@@ -1,0 +1,32 @@
+//! `tideline bench-sync` at a tiny size: the command runs end to end (PostgreSQL,
+//! server, engines) and writes its section with numbers, so it cannot rot.
+
+use super::{ok, tideline};
+
+#[test]
+fn bench_sync_writes_its_section_with_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("benchmarks.md");
+    std::fs::write(&out, "# Benchmarks\n\n<!-- console:begin -->\nui\n<!-- console:end -->\n\n## Notes\n").unwrap();
+    let args = ["bench-sync", "--rows", "5000", "--clients", "5", "--pushes", "3", "--seconds", "1", "--out"];
+    let mut args: Vec<&str> = args.to_vec();
+    args.push(out.to_str().unwrap());
+    ok(tideline(&args));
+    let doc = std::fs::read_to_string(&out).unwrap();
+    let (begin, end) = (doc.find("<!-- sync:begin -->").unwrap(), doc.find("<!-- sync:end -->").unwrap());
+    assert!(doc.find("<!-- console:end -->").unwrap() < begin && doc.find("## Notes").unwrap() > end, "{doc}");
+    let section = &doc[begin..end];
+    for figure in
+        ["Initial sync", "Propagation to 5 connected engines, p99", "Push throughput, 16 pushers, batches of 1"]
+    {
+        let row =
+            section.lines().find(|l| l.starts_with(&format!("| {figure}"))).unwrap_or_else(|| panic!("{section}"));
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        // | name | value unit | baseline: value unit | ratio× | goal | met |
+        let number = |s: &str| s.split_whitespace().find_map(|w| w.replace(',', "").parse::<f64>().ok());
+        assert!(number(cells[2]).is_some_and(|v| v > 0.0), "{row}");
+        assert!(number(cells[3].rsplit(':').next().unwrap()).is_some_and(|v| v > 0.0), "{row}");
+        assert!(cells[4].ends_with('×') && cells[4] != "inf×" && cells[4] != "NaN×", "{row}");
+    }
+    assert!(section.contains("fsync on"), "{section}");
+}
