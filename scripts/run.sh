@@ -14,7 +14,11 @@ if [ "$(uname)" = "Linux" ] && [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ] && [ -z "$
     exec env TIDELINE_RUN_SESSION=1 dbus-run-session -- bash "$0" "$@"
 fi
 if [ -n "${TIDELINE_RUN_SESSION:-}" ]; then
-    eval "$(echo -n tideline | gnome-keyring-daemon --unlock --components=secrets)"
+    # A keyring of its own (kept, so the next run resumes the session), never the
+    # machine user's login keyring, whose password we do not know.
+    keyrings="${XDG_DATA_HOME:-$HOME/.local/share}/tideline/run-keyring"
+    mkdir -p "$keyrings"
+    eval "$(echo -n tideline | XDG_DATA_HOME="$keyrings" gnome-keyring-daemon --unlock --components=secrets)"
 fi
 
 (cd ui && npm run --silent build)

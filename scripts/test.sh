@@ -12,7 +12,10 @@ if [ "$(uname)" = "Linux" ] && [ -z "${TIDELINE_TEST_SESSION:-}" ]; then
     exec env TIDELINE_TEST_SESSION=1 dbus-run-session -- bash "$0" "$@"
 fi
 if [ "$(uname)" = "Linux" ]; then
-    eval "$(echo -n tideline-tests | gnome-keyring-daemon --unlock --components=secrets)"
+    # Its keyring files live in a fresh directory, so the throwaway password always
+    # creates the collection rather than failing to open someone's existing one.
+    keyrings="$(mktemp -d -t tideline-keyring.XXXXXX)"
+    eval "$(echo -n tideline-tests | XDG_DATA_HOME="$keyrings" gnome-keyring-daemon --unlock --components=secrets)"
     export GNOME_KEYRING_CONTROL
 fi
 
