@@ -220,7 +220,7 @@ impl Pusher {
 }
 
 /// Baseline of propagation: `clients` bare live sockets; per push, the time from the
-/// push response to each socket's `Poke` at or past the pushed head.
+/// push being sent to each socket's `Poke` at or past the pushed head.
 pub async fn poke_baseline(
     server: &str,
     tokens: &[String],
@@ -260,8 +260,8 @@ pub async fn poke_baseline(
     }
     let mut samples = Vec::with_capacity(clients * pushes);
     for _ in 0..pushes {
-        let (_, h) = writer.notes(&[case], 1).await?;
         let t0 = Instant::now();
+        let (_, h) = writer.notes(&[case], 1).await?;
         let mut seen = vec![false; clients];
         let mut left = clients;
         while left > 0 {
@@ -367,15 +367,17 @@ impl Fleet {
     }
 
     /// One round: arm, push through `push` (which returns once the server answered),
-    /// wait for every engine's cache to have the case. Durations from the push response.
+    /// wait for every engine's cache to have the case. Durations from when the push was sent.
     pub fn round(&self, push: impl FnOnce() -> anyhow::Result<()>) -> anyhow::Result<Vec<Duration>> {
         {
             let mut s = self.lock();
             s.armed = true;
             s.arrivals.iter_mut().for_each(|a| *a = None);
         }
-        push()?;
+        // From the moment the push is sent: the poke can reach a socket before the push's
+        // own response does, so the response is no zero point.
         let t0 = Instant::now();
+        push()?;
         let deadline = t0 + Duration::from_secs(60);
         let mut s = self.lock();
         while !s.arrivals.iter().all(Option::is_some) {
