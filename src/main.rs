@@ -38,6 +38,12 @@ enum Command {
     Serve(commands::serve::Args),
     /// Manage the back end's users: add, list, disable.
     User(commands::user::Args),
+    /// Manage the channels contact arrives through: add, list, remove.
+    Channel(commands::channel::Args),
+    /// Webhook events that could not be processed: list and replay them.
+    Inbox(commands::inbox::Args),
+    /// Import contact from files (the daily branch-visit CSV).
+    Import(commands::import::Args),
 }
 
 /// Where a command reads its cache.
@@ -61,6 +67,9 @@ fn main() -> ExitCode {
             Command::BenchSync(a) => commands::bench_sync::run(a),
             Command::Serve(a) => commands::serve::run(a),
             Command::User(a) => commands::user::run(a),
+            Command::Channel(a) => commands::channel::run(a),
+            Command::Inbox(a) => commands::inbox::run(a),
+            Command::Import(a) => commands::import::run(a),
         }
     });
     match result {

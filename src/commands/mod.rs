@@ -1,6 +1,9 @@
 pub mod bench;
 pub mod bench_sync;
+pub mod channel;
 pub mod demo;
+pub mod import;
+pub mod inbox;
 pub mod queue;
 pub mod search;
 pub mod serve;

@@ -18,12 +18,17 @@ pub struct Args {
     /// Load the demo contact centre and its users on first run (idempotent).
     #[arg(long)]
     demo: bool,
+    /// The URL providers reach this server at, when it sits behind a proxy: Twilio signs
+    /// the URL it called (default $TIDELINE_PUBLIC_URL, else http://<listen address>).
+    #[arg(long)]
+    public_url: Option<String>,
 }
 
 pub fn run(a: Args) -> anyhow::Result<()> {
     tideline_server::init_logging();
     let database = DbSource::from_env(a.data_dir)?;
-    let config = ServerConfig { demo: a.demo, ..ServerConfig::new(a.listen, database) };
+    let public_url = a.public_url.or_else(|| std::env::var("TIDELINE_PUBLIC_URL").ok().filter(|u| !u.is_empty()));
+    let config = ServerConfig { demo: a.demo, public_url, ..ServerConfig::new(a.listen, database) };
     runtime()?.block_on(tideline_server::serve(config, |server| {
         if let Some(seeded) = &server.seeded {
             if seeded.created {

@@ -7,4 +7,5 @@ mod harness;
 
 mod conflict;
 mod crash;
+mod intake;
 mod writers;

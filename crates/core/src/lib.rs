@@ -24,4 +24,5 @@ pub use customer::Customer;
 pub use identity::{Identity, IdentityContext, IdentityError, IdentityKind};
 pub use ids::{CaseId, CustomerId, TouchpointId};
 pub use sla::{ClockKind, ClockState, ClockStatus, SlaPolicy};
-pub use touchpoint::{ChannelFacts, Touchpoint};
+pub use case::intake;
+pub use touchpoint::{CallOutcome, ChannelFacts, Delivery, Touchpoint};

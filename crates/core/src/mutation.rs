@@ -22,6 +22,8 @@ pub enum Mutation {
     /// Undoes a link: the identity leaves the customer and the touchpoints that the
     /// link attached go back to the unlinked list.
     UnlinkIdentity { identity: Identity, customer_id: CustomerId },
+    /// Sends a failed outbound message again (the agent's Retry).
+    RetryDelivery { touchpoint_id: TouchpointId },
 }
 
 impl Mutation {
@@ -31,6 +33,7 @@ impl Mutation {
             Mutation::LinkIdentity { .. } => "link_identity",
             Mutation::CreateCustomer { .. } => "create_customer",
             Mutation::UnlinkIdentity { .. } => "unlink_identity",
+            Mutation::RetryDelivery { .. } => "retry_delivery",
         }
     }
 }

@@ -20,6 +20,79 @@ pub struct ChannelFacts {
     /// Social posts: seen by anyone (a public reply) or only by us (a direct message).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
+    /// Phone: how the call ended (a missed call is contact too).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_outcome: Option<CallOutcome>,
+    /// Outbound messages: where the provider says our message is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<Delivery>,
+}
+
+/// How a call ended, in the words the console shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum CallOutcome {
+    /// Still ringing or connected: a later report will say how it ended.
+    InProgress,
+    Answered,
+    NoAnswer,
+    Busy,
+    Failed,
+    /// The caller hung up before anyone answered.
+    Abandoned,
+}
+
+impl CallOutcome {
+    pub fn label(self) -> &'static str {
+        match self {
+            CallOutcome::InProgress => "in progress",
+            CallOutcome::Answered => "answered",
+            CallOutcome::NoAnswer => "no answer",
+            CallOutcome::Busy => "busy",
+            CallOutcome::Failed => "failed",
+            CallOutcome::Abandoned => "abandoned",
+        }
+    }
+
+    /// Nobody spoke to the customer.
+    pub fn is_missed(self) -> bool {
+        matches!(self, CallOutcome::NoAnswer | CallOutcome::Busy | CallOutcome::Failed | CallOutcome::Abandoned)
+    }
+}
+
+/// The delivery of one outbound message: queued with us, handed to the provider,
+/// delivered to the customer's device, or failed with the provider's reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Delivery {
+    Queued,
+    Sent,
+    Delivered,
+    /// `reason` is in plain words for the agent; `retryable` says whether Retry may help.
+    Failed { reason: String, retryable: bool },
+}
+
+impl Delivery {
+    pub fn label(&self) -> &'static str {
+        match self {
+            Delivery::Queued => "queued",
+            Delivery::Sent => "sent",
+            Delivery::Delivered => "delivered",
+            Delivery::Failed { .. } => "failed",
+        }
+    }
+
+    /// Provider reports arrive out of order: a state never moves back (sent after
+    /// delivered is ignored), except that a retry starts again from queued.
+    pub fn rank(&self) -> u8 {
+        match self {
+            Delivery::Queued => 0,
+            Delivery::Sent => 1,
+            Delivery::Delivered | Delivery::Failed { .. } => 2,
+        }
+    }
 }
 
 impl ChannelFacts {
@@ -61,6 +134,8 @@ pub enum TouchpointError {
     BodyTooLong(usize),
     #[error("{fact} does not apply to a {channel} touchpoint")]
     FactNotForChannel { fact: &'static str, channel: Channel },
+    #[error("only an outbound message has a delivery state")]
+    DeliveryOnInbound,
     #[error("a touchpoint linked to a case must also be linked to a customer")]
     CaseWithoutCustomer,
 }
@@ -88,6 +163,12 @@ impl Touchpoint {
         }
         if f.public.is_some() && !self.channel.is_social() {
             return wrong("public or private");
+        }
+        if f.call_outcome.is_some() && self.channel != Channel::Phone {
+            return wrong("a call outcome");
+        }
+        if f.delivery.is_some() && self.direction != Direction::Outbound {
+            return Err(TouchpointError::DeliveryOnInbound);
         }
         if self.case_id.is_some() && self.customer_id.is_none() {
             return Err(TouchpointError::CaseWithoutCustomer);

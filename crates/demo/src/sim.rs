@@ -16,9 +16,10 @@ use crate::rng::{Rng, mix};
 use crate::text::{Slots, render};
 use crate::words::{AGENT_NAMES, AGENTS, BANK, BANK_HANDLE, BILLERS, BRANCHES, DEVICES, MERCHANTS, PAYEES, SCAMMERS};
 use crate::{CustomerBundle, DemoConfig};
+use tideline_core::intake;
 use tideline_core::sla::SlaPolicy;
 use tideline_core::{
-    Actor, Case, CaseAction, CaseEvent, CaseEventKind, CaseId, Channel, ChannelFacts, ClosureCatalogue, Customer,
+    Actor, Case, CaseAction, CaseEvent, CaseId, Channel, ChannelFacts, ClosureCatalogue, Customer,
     CustomerId, Direction, Identity, IdentityContext, IdentityKind, Priority, Touchpoint, TouchpointId,
 };
 
@@ -443,15 +444,10 @@ impl Builder<'_> {
         }
         let id = CaseId(self.next_case);
         self.next_case += 1;
-        let mut case = Case::open(id, self.id, ch, subject, prio, r.queue, ts(t0));
-        case.reasons = vec![r.tag.to_string()];
-        self.events.push(CaseEvent {
-            case_id: id,
-            customer_id: self.id,
-            at: ts(t0),
-            actor: Actor::Customer,
-            kind: CaseEventKind::Opened { subject: subject.to_string(), channel: ch },
-        });
+        // The same intake rule as real traffic: the route gives queue and priority.
+        let route = intake::Route { queue: r.queue.to_string(), priority: prio };
+        let (case, opened) = intake::open_case(id, self.id, ch, subject, &route, vec![r.tag.to_string()], ts(t0));
+        self.events.push(opened);
         self.cases.push(case);
         Some(self.cases.len() - 1)
     }

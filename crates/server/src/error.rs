@@ -1,11 +1,7 @@
-//! Errors. [`ServerError`] is the library's; [`ApiError`] is what an HTTP handler
-//! returns: a status, a stable code and a sentence, sent as an [`ErrorBody`] and logged
-//! once with `tracing`.
-
-use axum::Json;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use tideline_sync::protocol::{ErrorBody, ErrorInfo};
+//! [`ServerError`]: every failure below the HTTP layer. The refusals (`BadInput`,
+//! `TooLarge`, `NotFound`, `Forbidden`) carry a sentence for the client; everything
+//! else is our fault and reaches the client only as "something went wrong"
+//! (`http::error` does that mapping, in one place).
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
@@ -21,6 +17,17 @@ pub enum ServerError {
     Corrupt(String),
     #[error("{0}")]
     Invalid(String),
+    /// The request (or webhook, or file) is wrong; the sentence says how.
+    #[error("{0}")]
+    BadInput(String),
+    #[error("{0}")]
+    TooLarge(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    Unauthenticated(String),
 }
 
 impl ServerError {
@@ -38,62 +45,5 @@ impl From<deadpool_postgres::PoolError> for ServerError {
 impl From<serde_json::Error> for ServerError {
     fn from(e: serde_json::Error) -> Self {
         ServerError::Corrupt(e.to_string())
-    }
-}
-
-/// An error reply: the status, the stable `code` of [`ErrorInfo`] and a sentence.
-#[derive(Debug)]
-pub struct ApiError {
-    pub status: StatusCode,
-    pub code: &'static str,
-    pub message: String,
-}
-
-impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError { status, code, message: message.into() }
-    }
-    pub fn bad_request(m: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "bad_request", m)
-    }
-    pub fn unauthenticated(m: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthenticated", m)
-    }
-    pub fn forbidden(m: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", m)
-    }
-    pub fn not_found(m: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", m)
-    }
-    pub fn too_large(m: impl Into<String>) -> Self {
-        Self::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", m)
-    }
-}
-
-impl From<ServerError> for ApiError {
-    fn from(e: ServerError) -> Self {
-        // The detail goes to the log only; the client learns that it was our fault.
-        tracing::error!(error = %e, "internal error");
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on the server; try again.")
-    }
-}
-
-impl From<tokio_postgres::Error> for ApiError {
-    fn from(e: tokio_postgres::Error) -> Self {
-        ServerError::from(e).into()
-    }
-}
-
-impl From<deadpool_postgres::PoolError> for ApiError {
-    fn from(e: deadpool_postgres::PoolError) -> Self {
-        ServerError::from(e).into()
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        tracing::warn!(status = self.status.as_u16(), code = self.code, message = %self.message, "request failed");
-        let body = ErrorBody { error: ErrorInfo { code: self.code.to_string(), message: self.message } };
-        (self.status, Json(body)).into_response()
     }
 }

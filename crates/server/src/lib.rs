@@ -8,44 +8,30 @@
 //! With no `DATABASE_URL`, [`PgCluster`] runs a private PostgreSQL from the installed
 //! binaries in the data directory and stops it with the server.
 //!
-//! **Modules.**
-//! - [`pg_cluster`]: the private (or test) PostgreSQL cluster; `sys`: the only unsafe
-//!   code (parent-death signal, `kill`).
-//! - [`db`]: connection pool and migrations (`migrations/NNNN_*.sql`).
-//! - [`auth`]: argon2 passwords, session tokens (SHA-256 stored), the [`auth::User`]
-//!   extractor. [`users`]: add, list, disable.
-//! - [`app`]: the router and JSON error extractors; `routes`: the handlers.
-//! - [`push`]: a batch of mutations in one transaction, settled by
-//!   `tideline_sync::decide`; `links`: identity link, unlink, create customer.
-//! - [`changes`]: the change log and the never-skip rule; [`pull`]: pull and history.
-//! - [`scope`]: what each role may see and change. [`audit`]: the append-only log.
-//!   [`catalogue`]: closure codes. [`live`]: the WebSocket, LISTEN/NOTIFY, presence.
-//! - [`seed`]: bulk loading and the demo. [`error`]: `ServerError` and `ApiError`.
+//! **Layout** (dependencies point down; `ARCHITECTURE.md` has the codemap):
+//! - [`http`]: router, state, extractors, the error mapping, thin routes. No SQL.
+//! - [`domain`]: sessions, push, pull, links, scope, users, reference data, live
+//!   fan-out, the demo seed. Takes a pool or a transaction, never the HTTP state.
+//! - [`ingest`]: the durable inbox every channel's webhooks write to, and its workers.
+//! - [`outbound`]: replies leaving through their channel.
+//! - [`db`]: pool, migrations, the change log, audit log, configuration and the
+//!   private cluster.
 //!
 //! **In tests:** start a [`PgCluster`] in a temp dir, make a database with
 //! [`PgCluster::create_database`], then
 //! `Server::start(ServerConfig::new("127.0.0.1:0".parse()?, DbSource::Url(url)))`.
 
-pub mod app;
-pub mod audit;
-pub mod auth;
-pub mod catalogue;
-pub mod changes;
 pub mod db;
+pub mod domain;
 pub mod error;
-mod links;
-pub mod live;
-pub mod pg_cluster;
-pub mod pull;
-pub mod push;
-mod routes;
-pub mod scope;
-pub mod seed;
-mod sys;
-pub mod users;
+pub mod http;
+pub mod ingest;
+pub mod outbound;
 
-pub use error::{ApiError, ServerError};
-pub use pg_cluster::PgCluster;
+pub use db::pg_cluster::{self, PgCluster};
+pub use domain::{seed, users};
+pub use error::ServerError;
+pub use http::error::ApiError;
 pub use tideline_sync::protocol::Role;
 
 use std::net::SocketAddr;
@@ -114,11 +100,22 @@ pub struct ServerConfig {
     pub token_ttl: Duration,
     /// Most database connections at once (besides the live listener).
     pub pool_size: usize,
+    /// The URL providers call (`--public-url`); default `http://<listen address>`.
+    pub public_url: Option<String>,
+    /// Ingest workers on this instance (0: this instance only accepts webhooks).
+    pub ingest_workers: usize,
+    /// Outbound senders on this instance.
+    pub senders: usize,
 }
 
 impl ServerConfig {
     pub fn new(listen: SocketAddr, database: DbSource) -> Self {
-        ServerConfig { listen, database, demo: false, token_ttl: Duration::from_secs(12 * 3600), pool_size: 32 }
+        ServerConfig { listen, database, demo: false, token_ttl: Duration::from_secs(12 * 3600),
+            pool_size: 32,
+            public_url: None,
+            ingest_workers: 2,
+            senders: 1,
+        }
     }
 }
 
@@ -130,10 +127,11 @@ pub struct RunningServer {
     addr: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
-    hub: Arc<live::Hub>,
+    hub: Arc<domain::live::Hub>,
     /// What `--demo` seeded (or found seeded).
     pub seeded: Option<seed::Seeded>,
     db: Database,
+    workers_stop: tokio::sync::watch::Sender<bool>,
 }
 
 impl Server {
@@ -142,22 +140,40 @@ impl Server {
     pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
         let db = Database::open(&config.database, config.pool_size).await?;
         let seeded = if config.demo { Some(seed::seed_demo(&db.pool, jiff::Timestamp::now()).await?) } else { None };
-        let hub = Arc::new(live::Hub::new());
+        let hub = Arc::new(domain::live::Hub::new());
         let (ready_tx, ready_rx) = oneshot::channel();
-        tokio::spawn(live::run_listener(db.url.clone(), hub.clone(), ready_tx));
+        tokio::spawn(domain::live::run_listener(db.url.clone(), hub.clone(), ready_tx));
         ready_rx.await.map_err(|_| ServerError::Invalid("the live listener stopped".into()))??;
-        let state = app::AppState {
-            pool: db.pool.clone(),
-            hub: hub.clone(),
-            token_ttl: config.token_ttl,
-            identities: tideline_core::IdentityContext::default(),
-        };
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .map_err(|e| ServerError::io(format!("cannot listen on {}", config.listen), e))?;
         let addr = listener.local_addr().map_err(|e| ServerError::io("no local address".into(), e))?;
+        let identities = tideline_core::IdentityContext::default();
+        let ingest_wake = Arc::new(tokio::sync::Notify::new());
+        let (workers_stop, workers_rx) = tokio::sync::watch::channel(false);
+        for _ in 0..config.ingest_workers {
+            let (pool, ids, wake, stop) = (db.pool.clone(), identities.clone(), ingest_wake.clone(), workers_rx.clone());
+            tokio::spawn(ingest::worker::run(pool, ids, wake, stop));
+        }
+        let http_client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(20))
+            .build()
+            .map_err(|e| ServerError::Invalid(format!("cannot make an HTTP client: {e}")))?;
+        let send_wake = Arc::new(tokio::sync::Notify::new());
+        for _ in 0..config.senders {
+            let (pool, http, wake, stop) = (db.pool.clone(), http_client.clone(), send_wake.clone(), workers_rx.clone());
+            tokio::spawn(outbound::sender::run(pool, http, wake, stop));
+        }
+        let state = http::AppState {
+            pool: db.pool.clone(),
+            hub: hub.clone(),
+            token_ttl: config.token_ttl,
+            identities,
+            public_url: config.public_url.clone().unwrap_or_else(|| format!("http://{addr}")),
+            ingest_wake,
+        };
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
-        let router = app::router(state);
+        let router = http::router(state);
         let task = tokio::spawn(async move {
             axum::serve(listener, router)
                 .with_graceful_shutdown(async move {
@@ -166,7 +182,7 @@ impl Server {
                 .await
         });
         tracing::info!(%addr, "listening");
-        Ok(RunningServer { addr, stop: Some(stop_tx), task: Some(task), hub, seeded, db })
+        Ok(RunningServer { addr, stop: Some(stop_tx), task: Some(task), hub, seeded, db, workers_stop })
     }
 }
 
@@ -188,6 +204,7 @@ impl RunningServer {
     /// stops the private cluster if this server started it.
     pub async fn shutdown(mut self) {
         self.hub.close();
+        let _ = self.workers_stop.send(true);
         if let Some(s) = self.stop.take() {
             let _ = s.send(());
         }
@@ -201,6 +218,7 @@ impl RunningServer {
 impl Drop for RunningServer {
     fn drop(&mut self) {
         self.hub.close();
+        let _ = self.workers_stop.send(true);
         if let Some(s) = self.stop.take() {
             let _ = s.send(());
         }

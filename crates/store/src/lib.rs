@@ -49,6 +49,8 @@ pub enum StoreError {
     IdentityTaken { identity: Identity, owner: CustomerId },
     #[error("touchpoint {0} is already linked to a customer")]
     AlreadyLinked(tideline_core::TouchpointId),
+    #[error("touchpoint {0} is not a failed message, so there is nothing to retry")]
+    NotRetryable(tideline_core::TouchpointId),
     #[error("touchpoint {0} has no identity to link")]
     NoIdentity(tideline_core::TouchpointId),
     #[error("{} {} was not linked to customer {} by an agent, so there is no link to undo", .identity.kind().label(), .identity, .customer)]

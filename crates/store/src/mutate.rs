@@ -168,7 +168,30 @@ pub(crate) fn apply_in(
             }
             (None, Some(customer_id), unlink(tx, identity, customer_id, actor, at, config)?)
         }
+        Mutation::RetryDelivery { touchpoint_id } => {
+            retry_delivery(tx, *touchpoint_id, matches!(mode, Mode::Reapply { .. }))?;
+            (None, None, vec![*touchpoint_id])
+        }
     })
+}
+
+/// Shows a failed message as queued again at once; the server's record of it follows.
+fn retry_delivery(tx: &Connection, id: TouchpointId, lenient: bool) -> Result<(), StoreError> {
+    let facts: Option<Option<String>> =
+        tx.query_row("SELECT facts FROM touchpoints WHERE id = ?1", [id.0], |r| r.get(0)).optional()?;
+    let facts = facts.ok_or_else(|| StoreError::NotFound { what: "touchpoint", id: id.to_string() })?;
+    let mut facts: tideline_core::ChannelFacts = match facts {
+        Some(f) => crate::codec::parse_json("facts", &f)?,
+        None => Default::default(),
+    };
+    match facts.delivery {
+        Some(tideline_core::Delivery::Failed { .. }) => {}
+        _ if lenient => return Ok(()),
+        _ => return Err(StoreError::NotRetryable(id)),
+    }
+    facts.delivery = Some(tideline_core::Delivery::Queued);
+    tx.execute("UPDATE touchpoints SET facts = ?1 WHERE id = ?2", params![json(&facts), id.0])?;
+    Ok(())
 }
 
 /// Gives the touchpoint's identity to the customer and attaches every unlinked

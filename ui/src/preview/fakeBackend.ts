@@ -320,6 +320,11 @@ function mutate(m: Mutation) {
       cust.identities = cust.identities.filter((i) => JSON.stringify(i) !== JSON.stringify(m.identity));
       return { seq: pending, customer_id: m.customer_id, event: null, touchpoints: back.map((x) => x.id) };
     }
+    case 'retry_delivery': {
+      const t = touchpoints.find((x) => x.id === m.touchpoint_id);
+      if (t) t.facts = { ...t.facts, delivery: { state: 'queued' } };
+      return { seq: pending, customer_id: t?.customer_id ?? null, event: null, touchpoints: [m.touchpoint_id] };
+    }
   }
 }
 

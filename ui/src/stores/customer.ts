@@ -381,6 +381,22 @@ export class CustomerStore extends Store<CustomerState> {
     }
   }
 
+  /** The agent's Retry on a failed outbound message: queued again at once. */
+  async retryDelivery(touchpointId: number): Promise<boolean> {
+    if (this.state.busy) return false;
+    this.set({ busy: true, actionError: null });
+    try {
+      await api.applyMutation({ type: 'retry_delivery', touchpoint_id: touchpointId });
+      this.set({ busy: false });
+      this.afterMutation();
+      await this.refresh();
+      return true;
+    } catch (e) {
+      this.set({ busy: false, actionError: api.errorMessage(e) });
+      return false;
+    }
+  }
+
   /** Resolve, refusing locally (no backend call) without a code or a summary. */
   async resolve(code: string, summary: string): Promise<boolean> {
     const problem = validateResolve(code, summary);

@@ -10,3 +10,4 @@ mod live;
 mod never_skip;
 mod push;
 mod rights;
+mod tidy;

@@ -1,5 +1,5 @@
 import { useCallback, useMemo, useRef } from 'react';
-import type { ChannelHop, TimelineItem, Touchpoint } from '../../api/types';
+import type { CallOutcome, ChannelHop, Delivery, TimelineItem, Touchpoint } from '../../api/types';
 import { ChannelIcon } from '../../components/ChannelIcon';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { VirtualList } from '../../components/VirtualList';
@@ -271,6 +271,15 @@ function Facts({ t }: { t: Touchpoint }) {
       </span>,
     );
   }
+  if (f.call_outcome) {
+    const missed = ['no_answer', 'busy', 'failed', 'abandoned'].includes(f.call_outcome);
+    parts.push(
+      <span key="o" className={missed ? 'tag tag--warn' : 'tag'} data-testid="call-outcome">
+        {CALL_OUTCOME_LABELS[f.call_outcome]}
+      </span>,
+    );
+  }
+  if (f.delivery) parts.push(<DeliveryState key="dl" touchpointId={t.id} delivery={f.delivery} />);
   if (f.post_url) {
     parts.push(
       <span key="u" className="mono ellipsis post-url" title={f.post_url}>
@@ -280,4 +289,49 @@ function Facts({ t }: { t: Touchpoint }) {
   }
   if (parts.length === 0) return null;
   return <div className="titem-facts">{parts}</div>;
+}
+
+const CALL_OUTCOME_LABELS: Record<CallOutcome, string> = {
+  in_progress: 'In progress',
+  answered: 'Answered',
+  no_answer: 'No answer',
+  busy: 'Busy',
+  failed: 'Call failed',
+  abandoned: 'Caller hung up',
+};
+
+const DELIVERY_LABELS: Record<Delivery['state'], string> = {
+  queued: 'Queued',
+  sent: 'Sent',
+  delivered: 'Delivered',
+  failed: 'Not delivered',
+};
+
+/** Where our message is; a failed one says why and offers Retry. */
+function DeliveryState({ touchpointId, delivery }: { touchpointId: number; delivery: Delivery }) {
+  const { customer } = useModel();
+  const busy = useStore(customer, (x) => x.busy);
+  const failed = delivery.state === 'failed';
+  return (
+    <span className="delivery" data-testid="delivery" data-state={delivery.state}>
+      <span className={failed ? 'tag tag--danger' : 'tag'}>{DELIVERY_LABELS[delivery.state]}</span>
+      {delivery.state === 'failed' && (
+        <>
+          <span className="delivery-reason">{delivery.reason}</span>
+          <button
+            type="button"
+            className="btn btn--small"
+            data-testid="retry-delivery"
+            disabled={busy}
+            onClick={(e) => {
+              e.stopPropagation();
+              void customer.retryDelivery(touchpointId);
+            }}
+          >
+            Retry
+          </button>
+        </>
+      )}
+    </span>
+  );
 }

@@ -1,0 +1,164 @@
+//! The change log: buffering the records a transaction wrote, then giving them their
+//! positions *last*.
+//!
+//! **Never skip a change.** [`ChangeBatch::finish`] runs at the very end of a writing
+//! transaction: `UPDATE tenants SET head = head + n … RETURNING head` allocates the
+//! positions and takes the tenant row lock, which is held until commit. So a transaction
+//! allocating later positions waits until every earlier one committed (or rolled back,
+//! giving its positions back), and a reader that sees `head = H` in its snapshot sees
+//! every change at or below `H`.
+
+use crate::error::ServerError;
+use serde_json::Value;
+use tideline_sync::protocol::{Change, Record};
+use tokio_postgres::GenericClient;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Customer,
+    Case,
+    Event,
+    Touchpoint,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Customer => "customer",
+            Kind::Case => "case",
+            Kind::Event => "event",
+            Kind::Touchpoint => "touchpoint",
+        }
+    }
+
+    fn table(self) -> &'static str {
+        match self {
+            Kind::Customer => "customers",
+            Kind::Case => "cases",
+            Kind::Event => "case_events",
+            Kind::Touchpoint => "touchpoints",
+        }
+    }
+}
+
+/// One record's new state, waiting for its position.
+#[derive(Debug, Clone)]
+pub struct NewChange {
+    pub kind: Kind,
+    pub record_id: i64,
+    pub customer_id: Option<i64>,
+    /// The queue of the case the record belongs to, if any (for agents' scope).
+    pub queue: Option<String>,
+    pub doc: Value,
+}
+
+/// The changes of one transaction, in the order they happened.
+#[derive(Debug, Default)]
+pub struct ChangeBatch {
+    items: Vec<NewChange>,
+}
+
+impl ChangeBatch {
+    /// Adds a change. A record changed twice in one transaction keeps one change with its
+    /// last state (events never repeat: each is a new record).
+    pub fn push(&mut self, c: NewChange) {
+        if c.kind != Kind::Event
+            && let Some(old) = self.items.iter_mut().find(|o| o.kind == c.kind && o.record_id == c.record_id)
+        {
+            *old = c;
+            return;
+        }
+        self.items.push(c);
+    }
+
+    /// Adds every change of `other`, in order (a savepoint's changes once it held).
+    pub fn extend(&mut self, other: ChangeBatch) {
+        for c in other.items {
+            self.push(c);
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Allocates positions, writes the change rows, stamps each record with its
+    /// position and queues the poke (sent by PostgreSQL on commit). Must be the
+    /// transaction's last write. Returns the new head, or `None` if nothing changed.
+    pub async fn finish<C: GenericClient>(self, tx: &C, tenant: &str) -> Result<Option<i64>, ServerError> {
+        if self.items.is_empty() {
+            return Ok(None);
+        }
+        let n = self.items.len() as i64;
+        let head: i64 = tx
+            .query_one("UPDATE tenants SET head = head + $2 WHERE id = $1 RETURNING head", &[&tenant, &n])
+            .await?
+            .get(0);
+        let first = head - n + 1;
+        let positions: Vec<i64> = (first..=head).collect();
+        insert_changes(tx, tenant, &positions, &self.items).await?;
+        for kind in [Kind::Customer, Kind::Case, Kind::Event, Kind::Touchpoint] {
+            let (ids, pos): (Vec<i64>, Vec<i64>) = self
+                .items
+                .iter()
+                .zip(&positions)
+                .filter(|(c, _)| c.kind == kind)
+                .map(|(c, p)| (c.record_id, *p))
+                .unzip();
+            if ids.is_empty() {
+                continue;
+            }
+            let sql = format!(
+                "UPDATE {} t SET pos = u.pos FROM unnest($2::bigint[], $3::bigint[]) AS u(id, pos)
+                 WHERE t.tenant_id = $1 AND t.id = u.id",
+                kind.table()
+            );
+            tx.execute(&sql, &[&tenant, &ids, &pos]).await?;
+        }
+        let payload = format!("{tenant}:{head}");
+        tx.execute("SELECT pg_notify('tideline_changes', $1)", &[&payload]).await?;
+        Ok(Some(head))
+    }
+}
+
+/// Writes change rows with the given positions in one statement.
+pub async fn insert_changes<C: GenericClient>(
+    tx: &C,
+    tenant: &str,
+    positions: &[i64],
+    items: &[NewChange],
+) -> Result<(), ServerError> {
+    let kinds: Vec<&str> = items.iter().map(|c| c.kind.as_str()).collect();
+    let ids: Vec<i64> = items.iter().map(|c| c.record_id).collect();
+    let customers: Vec<Option<i64>> = items.iter().map(|c| c.customer_id).collect();
+    let queues: Vec<Option<&str>> = items.iter().map(|c| c.queue.as_deref()).collect();
+    let docs: Vec<&Value> = items.iter().map(|c| &c.doc).collect();
+    tx.execute(
+        "INSERT INTO changes (tenant_id, pos, kind, record_id, customer_id, queue, doc)
+         SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::jsonb[])",
+        &[&tenant, &positions, &kinds, &ids, &customers, &queues, &docs],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Rebuilds a wire [`Record`] from a stored kind, id and document.
+pub fn record(kind: &str, id: i64, doc: Value) -> Result<Record, ServerError> {
+    Ok(match kind {
+        "customer" => Record::Customer { customer: serde_json::from_value(doc)? },
+        "case" => Record::Case { case: serde_json::from_value(doc)? },
+        "event" => Record::Event { id, event: serde_json::from_value(doc)? },
+        "touchpoint" => Record::Touchpoint { touchpoint: serde_json::from_value(doc)? },
+        other => return Err(ServerError::Corrupt(format!("unknown change kind `{other}`"))),
+    })
+}
+
+/// A change from a row of `(pos, kind, record_id, doc)`.
+pub fn change_from_row(r: &tokio_postgres::Row) -> Result<Change, ServerError> {
+    let kind: &str = r.get(1);
+    Ok(Change { pos: r.get(0), record: record(kind, r.get(2), r.get(3))? })
+}

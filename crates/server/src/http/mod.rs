@@ -1,0 +1,54 @@
+//! The HTTP layer: the router (every `/v1` path, the body limit, JSON errors for unknown
+//! paths), the state handlers reach, extractors, the error mapping and thin routes.
+//! **Invariant:** no SQL here; handlers parse, call `domain`, `ingest` or `outbound`,
+//! and reply.
+
+pub mod error;
+pub mod extract;
+pub mod live;
+mod routes;
+pub mod webhooks;
+
+use crate::domain::live::Hub;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post, put};
+use deadpool_postgres::Pool;
+use error::ApiError;
+use std::sync::Arc;
+use std::time::Duration;
+use tideline_core::IdentityContext;
+use tideline_sync::protocol::MAX_REQUEST_BYTES;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: Pool,
+    pub hub: Arc<Hub>,
+    pub token_ttl: Duration,
+    pub identities: IdentityContext,
+    /// The URL providers reach this server at (behind a proxy, not our listen address):
+    /// Twilio signs the URL it called.
+    pub public_url: String,
+    /// Woken when this instance stores an inbox event, so its ingest workers start now.
+    pub ingest_wake: Arc<tokio::sync::Notify>,
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/v1/session", post(routes::sign_in).delete(routes::sign_out))
+        .route("/v1/me", get(routes::me))
+        .route("/v1/reference", get(routes::reference))
+        .route("/v1/push", post(routes::push))
+        .route("/v1/pull", get(routes::pull))
+        .route("/v1/customers", get(routes::find_customers))
+        .route("/v1/customers/{id}/history", get(routes::history))
+        .route("/v1/audit", get(routes::audit))
+        .route("/v1/config/closure-codes", put(routes::set_closure_codes))
+        .route("/v1/live", get(live::upgrade))
+        .merge(webhooks::router())
+        .fallback(|| async { ApiError::not_found("There is no such endpoint.") })
+        .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
+        .with_state(state)
+}
+

@@ -1,0 +1,47 @@
+//! `tideline import branch-visits FILE.csv [--dry-run]`: the branch systems' daily
+//! export, onto the intake path. All or nothing: a bad row is reported with its line
+//! number and nothing is imported.
+
+use anyhow::Context;
+use std::path::PathBuf;
+use tideline_server::users::DEFAULT_TENANT;
+use tideline_server::{Database, DbSource, ingest};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Where the private PostgreSQL cluster lives when DATABASE_URL is not set.
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: ImportCommand,
+}
+
+#[derive(clap::Subcommand)]
+enum ImportCommand {
+    /// Branch visits: visit_id,branch_id,staff,visit_reason,customer_number,visited_at[,notes].
+    BranchVisits {
+        file: PathBuf,
+        /// The branch channel the visits belong to.
+        #[arg(long, default_value = "branches")]
+        channel: String,
+        /// Check every row and report, importing nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+pub fn run(a: Args) -> anyhow::Result<()> {
+    let source = DbSource::from_env(a.data_dir)?;
+    let ImportCommand::BranchVisits { file, channel, dry_run } = a.command;
+    let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+    super::serve::runtime()?.block_on(async move {
+        let db = Database::open(&source, 2).await.context("cannot open the database")?;
+        let r = ingest::import::branch_visits(&db.pool, DEFAULT_TENANT, &channel, &text, dry_run).await?;
+        if dry_run {
+            println!("{} visits are valid; nothing was imported (--dry-run)", r.rows);
+        } else {
+            println!("imported {} visits ({} already known)", r.stored, r.duplicates);
+        }
+        anyhow::Ok(())
+    })
+}
