@@ -19,6 +19,8 @@ pub fn typescript() -> String {
         decl::<tideline_core::IdentityKind>(&cfg),
         decl::<tideline_core::Identity>(&cfg),
         decl::<tideline_core::Customer>(&cfg),
+        decl::<tideline_core::CallOutcome>(&cfg),
+        decl::<tideline_core::Delivery>(&cfg),
         decl::<tideline_core::ChannelFacts>(&cfg),
         decl::<tideline_core::Touchpoint>(&cfg),
         decl::<tideline_core::CaseStatus>(&cfg),

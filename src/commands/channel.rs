@@ -100,12 +100,19 @@ pub fn run(a: Args) -> anyhow::Result<()> {
                 secret_stdin,
             } => {
                 let secret = secret(secret_file, secret_stdin)?;
-                let status_callback = (kind == ChannelKind::TwilioSms).then(|| base.clone() + &kind.webhook_path(&name));
+                let status_callback =
+                    (kind == ChannelKind::TwilioSms).then(|| base.clone() + &kind.webhook_path(&name));
                 let settings = ChannelSettings { account_sid, from_number, api_base, status_callback };
                 let cfg = ChannelConfig { name, kind, settings, secret };
                 let route = queue.map(|q| (q, priority));
                 channel_admin::add(&mut client, DEFAULT_TENANT, &cfg, route, "cli").await?;
-                println!("added {} ({}); give the provider {}{}", cfg.name, cfg.kind, base, kind.webhook_path(&cfg.name));
+                println!(
+                    "added {} ({}); give the provider {}{}",
+                    cfg.name,
+                    cfg.kind,
+                    base,
+                    kind.webhook_path(&cfg.name)
+                );
             }
             ChannelCommand::List { json } => {
                 let listed: Vec<Listed> = channels::list(&**client, DEFAULT_TENANT)

@@ -12,11 +12,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tideline_channels::{twilio, web};
 use tideline_core::mutation::Mutation;
+use tideline_core::timeline::TimelineItem;
 use tideline_core::{CallOutcome, CaseAction, Channel, CustomerId, Delivery, Priority, Touchpoint};
 use tideline_server::db::channels::{ChannelConfig, ChannelKind, ChannelSettings};
 use tideline_server::domain::channel_admin;
 use tideline_server::users::DEFAULT_TENANT;
-use tideline_core::timeline::TimelineItem;
 use tideline_store::TimelineQuery;
 
 const TOKEN: &str = "test-twilio-auth-token";
@@ -163,8 +163,10 @@ fn each_channel_reaches_the_right_timeline_and_forgeries_change_nothing() {
     ringing[8] = ("SequenceNumber", "1");
     assert_eq!(post_twilio(&b, "/v1/webhooks/twilio-voice/voice", &ringing, false), StatusCode::OK);
     settle(&b, &lead);
-    let calls: Vec<Touchpoint> =
-        cached_touchpoints(&lead, caller).into_iter().filter(|t| t.channel == Channel::Phone && t.facts.call_outcome.is_some()).collect();
+    let calls: Vec<Touchpoint> = cached_touchpoints(&lead, caller)
+        .into_iter()
+        .filter(|t| t.channel == Channel::Phone && t.facts.call_outcome.is_some())
+        .collect();
     assert_eq!(calls.len(), 1, "one touchpoint per call: {calls:?}");
     assert_eq!(calls[0].facts.call_outcome, Some(CallOutcome::Answered));
     assert_eq!(calls[0].facts.call_duration_secs, Some(312));
@@ -220,8 +222,10 @@ fn each_channel_reaches_the_right_timeline_and_forgeries_change_nothing() {
     .to_string();
     assert_eq!(post_signed(&b, "/v1/webhooks/branch/branches", BRANCH_KEY, &visit, 0), StatusCode::NO_CONTENT);
     settle(&b, &lead);
-    let visits: Vec<Touchpoint> =
-        cached_touchpoints(&lead, visitor).into_iter().filter(|t| t.facts.branch_id.as_deref() == Some("LDN-01")).collect();
+    let visits: Vec<Touchpoint> = cached_touchpoints(&lead, visitor)
+        .into_iter()
+        .filter(|t| t.facts.branch_id.as_deref() == Some("LDN-01"))
+        .collect();
     assert_eq!(visits.len(), 1);
 
     // Not configured, malformed, oversized.
@@ -249,10 +253,9 @@ async fn record(State(r): State<Recorder>, headers: HeaderMap, body: String) -> 
     let n = r.seen.lock().unwrap().len();
     match next {
         Some((status, body)) => (StatusCode::from_u16(status).unwrap(), body),
-        None => (
-            StatusCode::CREATED,
-            format!(r#"{{"sid": "SM{n:032}", "status": "queued", "account_sid": "{ACCOUNT}"}}"#),
-        ),
+        None => {
+            (StatusCode::CREATED, format!(r#"{{"sid": "SM{n:032}", "status": "queued", "account_sid": "{ACCOUNT}"}}"#))
+        }
     }
 }
 
@@ -278,7 +281,10 @@ fn text_in(b: &Backend, lead: &Client, sid: &str) -> (CustomerId, tideline_core:
     ];
     assert_eq!(post_twilio(b, "/v1/webhooks/twilio-sms/sms", &sms, false), StatusCode::OK);
     settle(b, lead);
-    let tp = cached_touchpoints(lead, customer).into_iter().find(|t| t.body.as_deref() == Some("When will my replacement card arrive?")).unwrap();
+    let tp = cached_touchpoints(lead, customer)
+        .into_iter()
+        .find(|t| t.body.as_deref() == Some("When will my replacement card arrive?"))
+        .unwrap();
     (customer, tp.case_id.unwrap())
 }
 
@@ -324,6 +330,8 @@ fn a_reply_on_an_sms_case_is_sent_retried_and_its_failure_shown() {
         lead.engine().sync_now();
         matches!(delivery_of(&lead, customer, "Any other questions?"), Some(Delivery::Failed { .. }))
     });
-    let Some(Delivery::Failed { reason, .. }) = delivery_of(&lead, customer, "Any other questions?") else { unreachable!() };
+    let Some(Delivery::Failed { reason, .. }) = delivery_of(&lead, customer, "Any other questions?") else {
+        unreachable!()
+    };
     assert!(!reason.is_empty());
 }

@@ -18,7 +18,9 @@ pub enum VerifyError {
     Missing(&'static str),
     #[error("the signature does not match the body")]
     Forged,
-    #[error("the timestamp is {age_secs} s away from now; requests more than 300 s old or ahead are refused as replays")]
+    #[error(
+        "the timestamp is {age_secs} s away from now; requests more than 300 s old or ahead are refused as replays"
+    )]
     Stale { age_secs: i64 },
     #[error("the signature header is malformed: {0}")]
     Malformed(String),
@@ -54,11 +56,17 @@ pub struct HttpRequest {
 /// What a provider said to a send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SendOutcome {
-    Accepted { provider_id: String },
+    Accepted {
+        provider_id: String,
+    },
     /// Worth trying again (the provider was down, busy or unreachable).
-    Retry { reason: String },
+    Retry {
+        reason: String,
+    },
     /// Refused for good; the reason is in plain words for the agent.
-    Failed { reason: String },
+    Failed {
+        reason: String,
+    },
 }
 
 /// `text` if it fits in a touchpoint body, else an error naming `what`.

@@ -65,7 +65,12 @@ fn port_variant(url: &str) -> Option<String> {
 }
 
 /// Checks `header` against the signature of `url` and `params`, in constant time.
-pub fn verify(auth_token: &str, url: &str, params: &[(String, String)], header: Option<&str>) -> Result<(), VerifyError> {
+pub fn verify(
+    auth_token: &str,
+    url: &str,
+    params: &[(String, String)],
+    header: Option<&str>,
+) -> Result<(), VerifyError> {
     let header = header.ok_or(VerifyError::Missing("X-Twilio-Signature"))?;
     let given = base64::engine::general_purpose::STANDARD
         .decode(header.trim())
@@ -94,7 +99,9 @@ pub enum Event {
     Message(InboundMessage),
     MessageStatus(MessageStatus),
     /// A kind we do not handle: acknowledged and dropped.
-    Unknown { what: String },
+    Unknown {
+        what: String,
+    },
 }
 
 impl Event {
@@ -144,7 +151,9 @@ pub fn voice_event(params: &[(String, String)]) -> Result<Event, ParseError> {
         return Ok(Event::Unknown { what: format!("call status `{status}`") });
     }
     let number = |k: &str| -> Result<Option<i64>, ParseError> {
-        get(params, k).map(|v| v.parse::<i64>().map_err(|_| ParseError(format!("`{k}` is not a number: {v}")))).transpose()
+        get(params, k)
+            .map(|v| v.parse::<i64>().map_err(|_| ParseError(format!("`{k}` is not a number: {v}"))))
+            .transpose()
     };
     let duration = number("CallDuration")?
         .map(|d| u32::try_from(d).map_err(|_| ParseError(format!("`CallDuration` is out of range: {d}"))))
@@ -300,10 +309,17 @@ pub fn messaging_event(params: &[(String, String)]) -> Result<Event, ParseError>
             let (reason, retryable) = error_reason(error_code.as_deref());
             Delivery::Failed { reason, retryable }
         }
-        "canceled" => Delivery::Failed { reason: "The message was canceled before it was sent.".into(), retryable: true },
+        "canceled" => {
+            Delivery::Failed { reason: "The message was canceled before it was sent.".into(), retryable: true }
+        }
         other => return Ok(Event::Unknown { what: format!("message status `{other}`") }),
     };
-    Ok(Event::MessageStatus(MessageStatus { message_sid: sid.to_string(), status: status.to_string(), error_code, delivery }))
+    Ok(Event::MessageStatus(MessageStatus {
+        message_sid: sid.to_string(),
+        status: status.to_string(),
+        error_code,
+        delivery,
+    }))
 }
 
 /// Twilio's error codes for messages, in words an agent can act on, and whether a
@@ -428,7 +444,10 @@ mod tests {
         let mut reversed = documented();
         reversed.reverse();
         assert_eq!(verify("12345", URL, &reversed, Some(EXPECTED)), Ok(()));
-        assert_eq!(verify("12345", "https://mycompany.com:443/myapp.php?foo=1&bar=2", &documented(), Some(EXPECTED)), Ok(()));
+        assert_eq!(
+            verify("12345", "https://mycompany.com:443/myapp.php?foo=1&bar=2", &documented(), Some(EXPECTED)),
+            Ok(())
+        );
     }
 
     #[test]
@@ -437,7 +456,10 @@ mod tests {
         changed[2].1 = "1235".into();
         assert_eq!(verify("12345", URL, &changed, Some(EXPECTED)), Err(VerifyError::Forged));
         assert_eq!(verify("12346", URL, &documented(), Some(EXPECTED)), Err(VerifyError::Forged));
-        assert_eq!(verify("12345", "https://mycompany.com/myapp.php?foo=1&bar=3", &documented(), Some(EXPECTED)), Err(VerifyError::Forged));
+        assert_eq!(
+            verify("12345", "https://mycompany.com/myapp.php?foo=1&bar=3", &documented(), Some(EXPECTED)),
+            Err(VerifyError::Forged)
+        );
         assert_eq!(verify("12345", URL, &documented(), None), Err(VerifyError::Missing("X-Twilio-Signature")));
         assert!(matches!(verify("12345", URL, &documented(), Some("not base64!")), Err(VerifyError::Malformed(_))));
     }
@@ -451,10 +473,17 @@ mod tests {
         let stop = send_response(400, br#"{"code": 21610, "message": "Attempt to send to unsubscribed recipient"}"#);
         assert_eq!(
             stop,
-            SendOutcome::Failed { reason: "The customer has opted out of messages from us (they replied STOP).".into() }
+            SendOutcome::Failed {
+                reason: "The customer has opted out of messages from us (they replied STOP).".into()
+            }
         );
         let other = send_response(400, br#"{"code": 21602, "message": "Message body is required."}"#);
-        assert_eq!(other, SendOutcome::Failed { reason: "Twilio refused the message: Message body is required (Twilio error 21602).".into() });
+        assert_eq!(
+            other,
+            SendOutcome::Failed {
+                reason: "Twilio refused the message: Message body is required (Twilio error 21602).".into()
+            }
+        );
     }
 
     #[test]

@@ -30,7 +30,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn unhex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
@@ -268,7 +268,11 @@ mod tests {
         assert_eq!(verify(KEY, Some(&ts), Some(&sig), body, now + 301), Err(VerifyError::Stale { age_secs: 301 }));
         assert_eq!(verify(KEY, Some(&ts), Some(&sig), body, now - 301), Err(VerifyError::Stale { age_secs: -301 }));
         let later = (now + 1).to_string();
-        assert_eq!(verify(KEY, Some(&later), Some(&sig), body, now), Err(VerifyError::Forged), "the timestamp is signed");
+        assert_eq!(
+            verify(KEY, Some(&later), Some(&sig), body, now),
+            Err(VerifyError::Forged),
+            "the timestamp is signed"
+        );
         assert_eq!(verify(KEY, None, Some(&sig), body, now), Err(VerifyError::Missing("X-Tideline-Timestamp")));
         assert_eq!(verify(KEY, Some(&ts), None, body, now), Err(VerifyError::Missing("X-Tideline-Signature")));
         assert!(matches!(verify(KEY, Some(&ts), Some("v1=zz"), body, now), Err(VerifyError::Malformed(_))));

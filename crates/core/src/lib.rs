@@ -16,6 +16,7 @@ pub mod sla;
 pub mod timeline;
 pub mod touchpoint;
 
+pub use case::intake;
 pub use case::{
     Case, CaseAction, CaseError, CaseEvent, CaseEventKind, CaseStatus, Closure, ClosureCatalogue, Interval, Priority,
 };
@@ -24,5 +25,4 @@ pub use customer::Customer;
 pub use identity::{Identity, IdentityContext, IdentityError, IdentityKind};
 pub use ids::{CaseId, CustomerId, TouchpointId};
 pub use sla::{ClockKind, ClockState, ClockStatus, SlaPolicy};
-pub use case::intake;
 pub use touchpoint::{CallOutcome, ChannelFacts, Delivery, Touchpoint};

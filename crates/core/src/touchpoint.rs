@@ -71,7 +71,10 @@ pub enum Delivery {
     Sent,
     Delivered,
     /// `reason` is in plain words for the agent; `retryable` says whether Retry may help.
-    Failed { reason: String, retryable: bool },
+    Failed {
+        reason: String,
+        retryable: bool,
+    },
 }
 
 impl Delivery {

@@ -19,8 +19,8 @@ use crate::{CustomerBundle, DemoConfig};
 use tideline_core::intake;
 use tideline_core::sla::SlaPolicy;
 use tideline_core::{
-    Actor, Case, CaseAction, CaseEvent, CaseId, Channel, ChannelFacts, ClosureCatalogue, Customer,
-    CustomerId, Direction, Identity, IdentityContext, IdentityKind, Priority, Touchpoint, TouchpointId,
+    Actor, Case, CaseAction, CaseEvent, CaseId, Channel, ChannelFacts, ClosureCatalogue, Customer, CustomerId,
+    Direction, Identity, IdentityContext, IdentityKind, Priority, Touchpoint, TouchpointId,
 };
 
 /// Cases resolved this long ago are closed by the system.

@@ -110,7 +110,11 @@ pub struct ServerConfig {
 
 impl ServerConfig {
     pub fn new(listen: SocketAddr, database: DbSource) -> Self {
-        ServerConfig { listen, database, demo: false, token_ttl: Duration::from_secs(12 * 3600),
+        ServerConfig {
+            listen,
+            database,
+            demo: false,
+            token_ttl: Duration::from_secs(12 * 3600),
             pool_size: 32,
             public_url: None,
             ingest_workers: 2,
@@ -152,7 +156,8 @@ impl Server {
         let ingest_wake = Arc::new(tokio::sync::Notify::new());
         let (workers_stop, workers_rx) = tokio::sync::watch::channel(false);
         for _ in 0..config.ingest_workers {
-            let (pool, ids, wake, stop) = (db.pool.clone(), identities.clone(), ingest_wake.clone(), workers_rx.clone());
+            let (pool, ids, wake, stop) =
+                (db.pool.clone(), identities.clone(), ingest_wake.clone(), workers_rx.clone());
             tokio::spawn(ingest::worker::run(pool, ids, wake, stop));
         }
         let http_client = reqwest::Client::builder()
@@ -161,7 +166,8 @@ impl Server {
             .map_err(|e| ServerError::Invalid(format!("cannot make an HTTP client: {e}")))?;
         let send_wake = Arc::new(tokio::sync::Notify::new());
         for _ in 0..config.senders {
-            let (pool, http, wake, stop) = (db.pool.clone(), http_client.clone(), send_wake.clone(), workers_rx.clone());
+            let (pool, http, wake, stop) =
+                (db.pool.clone(), http_client.clone(), send_wake.clone(), workers_rx.clone());
             tokio::spawn(outbound::sender::run(pool, http, wake, stop));
         }
         let state = http::AppState {

@@ -158,8 +158,10 @@ impl Store {
             e => e,
         })?;
         schema::migrate(&mut conn)?;
-        // An initial sync cut short left its indexes out: put them back.
-        let tx = conn.transaction()?;
+        // An initial sync cut short left its indexes out: put them back. IMMEDIATE: a
+        // read that then writes must take the write lock first, or it fails at once
+        // (not after the busy timeout) when the sync engine wrote in between.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         sync::rebuild_deferred(&tx)?;
         tx.commit()?;
         Ok(Store { conn, config })

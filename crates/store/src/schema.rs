@@ -18,11 +18,14 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// - `busy_timeout`: the console and a sync task may write at once; wait, don't fail.
 /// - `cache_size` 64 MiB and `temp_store=MEMORY`: timeline and queue pages stay hot.
 /// - `mmap_size` 256 MiB: reads of a large cache skip a copy through the page cache.
+///
+/// `busy_timeout` comes first: even `journal_mode` needs a lock, and a second
+/// connection opened while the sync engine writes must wait for it, not fail.
 const PRAGMAS: &str = "
+    PRAGMA busy_timeout = 5000;
     PRAGMA journal_mode = WAL;
     PRAGMA synchronous = FULL;
     PRAGMA foreign_keys = ON;
-    PRAGMA busy_timeout = 5000;
     PRAGMA temp_store = MEMORY;
     PRAGMA mmap_size = 268435456;
 ";

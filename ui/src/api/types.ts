@@ -19,11 +19,23 @@ export type Identity = { kind: IdentityKind, value: string, };
 
 export type Customer = { id: CustomerId, name: string, identities: Array<Identity>, created_at: string, };
 
+export type CallOutcome = "in_progress" | "answered" | "no_answer" | "busy" | "failed" | "abandoned";
+
+export type Delivery = { "state": "queued" } | { "state": "sent" } | { "state": "delivered" } | { "state": "failed", reason: string, retryable: boolean, };
+
 export type ChannelFacts = { call_duration_secs?: number | null, branch_id?: string | null, post_url?: string | null, 
 /**
  * Social posts: seen by anyone (a public reply) or only by us (a direct message).
  */
-public?: boolean | null, };
+public?: boolean | null, 
+/**
+ * Phone: how the call ended (a missed call is contact too).
+ */
+call_outcome?: CallOutcome | null, 
+/**
+ * Outbound messages: where the provider says our message is.
+ */
+delivery?: Delivery | null, };
 
 export type Touchpoint = { id: TouchpointId, 
 /**
@@ -77,7 +89,7 @@ export type CaseEvent = { case_id: CaseId, customer_id: CustomerId, at: string, 
 
 export type CaseEventKind = { "type": "opened", subject: string, channel: Channel, } | { "type": "acknowledged" } | { "type": "replied", body: string, } | { "type": "noted", body: string, } | { "type": "assigned", assignee: string | null, queue: string, } | { "type": "escalated", reason: string, level: number, } | { "type": "pending" } | { "type": "resumed" } | { "type": "resolved", closure_code: string, summary: string, } | { "type": "closed" } | { "type": "reopened", reason: string, } | { "type": "customer_message" } | { "type": "priority_changed", from: Priority, to: Priority, } | { "type": "flagged_repeat_contact" };
 
-export type Mutation = { "type": "case", case_id: CaseId, action: CaseAction, } | { "type": "link_identity", touchpoint_id: TouchpointId, customer_id: CustomerId, } | { "type": "create_customer", touchpoint_id: TouchpointId, name: string, } | { "type": "unlink_identity", identity: Identity, customer_id: CustomerId, };
+export type Mutation = { "type": "case", case_id: CaseId, action: CaseAction, } | { "type": "link_identity", touchpoint_id: TouchpointId, customer_id: CustomerId, } | { "type": "create_customer", touchpoint_id: TouchpointId, name: string, } | { "type": "unlink_identity", identity: Identity, customer_id: CustomerId, } | { "type": "retry_delivery", touchpoint_id: TouchpointId, };
 
 export type ClockKind = "first_response" | "next_reply" | "periodic_update" | "resolution";
 

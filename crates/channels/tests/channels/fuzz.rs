@@ -41,13 +41,12 @@ fn valid(c: &Contact) {
 /// Runs every parser that could meet `bytes` on it.
 fn all_parsers(bytes: &[u8]) {
     if let Ok(params) = twilio::form(bytes) {
-        match twilio::voice_event(&params) {
-            Ok(twilio::Event::Call(c)) => valid(&c.to_contact(now())),
-            Ok(_) | Err(_) => {}
+        // Errors are fine; a parse that succeeds must yield a valid touchpoint.
+        if let Ok(twilio::Event::Call(c)) = twilio::voice_event(&params) {
+            valid(&c.to_contact(now()));
         }
-        match twilio::messaging_event(&params) {
-            Ok(twilio::Event::Message(m)) => valid(&m.to_contact(now())),
-            Ok(_) | Err(_) => {}
+        if let Ok(twilio::Event::Message(m)) = twilio::messaging_event(&params) {
+            valid(&m.to_contact(now()));
         }
     }
     if let Ok(Some(e)) = web::parse_event(bytes) {

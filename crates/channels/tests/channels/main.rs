@@ -25,10 +25,7 @@ fn a_completed_inbound_call_is_one_answered_contact() {
     assert_eq!(c.facts.call_duration_secs, Some(312));
     assert_eq!((c.key.as_str(), c.revision), ("twilio-call:CA5f6a3b2e1d0c9b8a7f6e5d4c3b2a1f0e", 3));
     assert_eq!(c.occurred_at, "2026-11-23T11:05:12Z".parse().unwrap());
-    assert_eq!(
-        twilio::Event::Call(call).event_id().as_deref(),
-        Some("CA5f6a3b2e1d0c9b8a7f6e5d4c3b2a1f0e:3")
-    );
+    assert_eq!(twilio::Event::Call(call).event_id().as_deref(), Some("CA5f6a3b2e1d0c9b8a7f6e5d4c3b2a1f0e:3"));
 }
 
 #[test]
@@ -108,5 +105,9 @@ fn a_bad_export_reports_every_bad_row_by_line_and_yields_nothing() {
     );
     let no_header = branch::parse_csv("id,branch\n1,2\n").unwrap_err();
     assert_eq!(no_header[0].line, 1);
-    assert!(no_header[0].message.starts_with("the header lacks visit_id, branch_id, staff"), "{}", no_header[0].message);
+    assert!(
+        no_header[0].message.starts_with("the header lacks visit_id, branch_id, staff"),
+        "{}",
+        no_header[0].message
+    );
 }

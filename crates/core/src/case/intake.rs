@@ -201,8 +201,7 @@ pub fn apply(
             apply(contact, Threading::Open { repeat_of: None }, None, new_id, customer, route, catalogue)
         }
         Threading::Open { repeat_of } => {
-            let (mut case, opened) =
-                open_case(new_id, customer, contact.channel, &contact.summary, route, reasons, at);
+            let (mut case, opened) = open_case(new_id, customer, contact.channel, &contact.summary, route, reasons, at);
             let mut events = vec![opened];
             if repeat_of.is_some() {
                 let (c, e) = case.apply(&CaseAction::FlagRepeatContact, &Actor::System, at, catalogue)?;
@@ -244,7 +243,8 @@ mod tests {
 
     fn resolved_case(id: i64, at: &str) -> Case {
         let cat = ClosureCatalogue::default();
-        let (c, _) = open_case(CaseId(id), CustomerId(1), Channel::Phone, "Lost card", &route_cards(), vec![], t("01T09:00"));
+        let (c, _) =
+            open_case(CaseId(id), CustomerId(1), Channel::Phone, "Lost card", &route_cards(), vec![], t("01T09:00"));
         let (c, _) = c.apply(&CaseAction::Acknowledge, &Actor::agent("sam"), t("01T09:05"), &cat).unwrap();
         let resolve = CaseAction::Resolve { closure_code: "fixed".into(), summary: "New card sent".into() };
         c.apply(&resolve, &Actor::agent("sam"), t(at), &cat).unwrap().0
@@ -261,9 +261,15 @@ mod tests {
                 priority: Priority::Urgent,
             },
         ];
-        assert_eq!(route(&rules, Channel::Sms, "fraud-line"), Route { queue: "fraud".into(), priority: Priority::Urgent });
+        assert_eq!(
+            route(&rules, Channel::Sms, "fraud-line"),
+            Route { queue: "fraud".into(), priority: Priority::Urgent }
+        );
         assert_eq!(route(&rules, Channel::Sms, "main").queue, "messaging");
-        assert_eq!(route(&rules, Channel::Phone, "main"), Route { queue: DEFAULT_QUEUE.into(), priority: Priority::Normal });
+        assert_eq!(
+            route(&rules, Channel::Phone, "main"),
+            Route { queue: DEFAULT_QUEUE.into(), priority: Priority::Normal }
+        );
     }
 
     #[test]
@@ -303,8 +309,16 @@ mod tests {
     fn a_new_case_carries_route_reason_and_repeat_flag() {
         let cat = ClosureCatalogue::default();
         let c = contact("06T08:00");
-        let i = apply(&c, Threading::Open { repeat_of: Some(CaseId(4)) }, None, CaseId(9), CustomerId(1), &route_cards(), &cat)
-            .unwrap();
+        let i = apply(
+            &c,
+            Threading::Open { repeat_of: Some(CaseId(4)) },
+            None,
+            CaseId(9),
+            CustomerId(1),
+            &route_cards(),
+            &cat,
+        )
+        .unwrap();
         assert!(i.opened);
         assert_eq!((i.case.id, i.case.queue.as_str(), i.case.channel), (CaseId(9), "cards", Channel::Sms));
         assert_eq!(i.case.reasons, ["card_delivery"]);
@@ -317,8 +331,16 @@ mod tests {
     #[test]
     fn a_vanished_case_opens_a_new_one_instead_of_losing_the_contact() {
         let cat = ClosureCatalogue::default();
-        let i = apply(&contact("06T08:00"), Threading::Continue(CaseId(3)), None, CaseId(9), CustomerId(1), &route_cards(), &cat)
-            .unwrap();
+        let i = apply(
+            &contact("06T08:00"),
+            Threading::Continue(CaseId(3)),
+            None,
+            CaseId(9),
+            CustomerId(1),
+            &route_cards(),
+            &cat,
+        )
+        .unwrap();
         assert!(i.opened);
     }
 }

@@ -112,7 +112,11 @@ pub fn valid_name(name: &str) -> Result<(), String> {
         && name.len() <= 63
         && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !name.starts_with('-');
-    if ok { Ok(()) } else { Err(format!("`{name}` is not a channel name: use 1-63 lowercase letters, digits and dashes")) }
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("`{name}` is not a channel name: use 1-63 lowercase letters, digits and dashes"))
+    }
 }
 
 pub async fn add<C: GenericClient>(client: &C, tenant: &str, c: &ChannelConfig) -> Result<(), ServerError> {

@@ -10,12 +10,21 @@ use tokio_postgres::GenericClient;
 pub const ROUTING: &str = "routing_rules";
 pub const THREADING: &str = "threading";
 
-pub async fn get<C: GenericClient, T: DeserializeOwned>(client: &C, tenant: &str, key: &str) -> Result<Option<T>, ServerError> {
+pub async fn get<C: GenericClient, T: DeserializeOwned>(
+    client: &C,
+    tenant: &str,
+    key: &str,
+) -> Result<Option<T>, ServerError> {
     let row = client.query_opt("SELECT value FROM config WHERE tenant_id = $1 AND key = $2", &[&tenant, &key]).await?;
     row.map(|r| serde_json::from_value(r.get(0)).map_err(ServerError::from)).transpose()
 }
 
-pub async fn put<C: GenericClient, T: Serialize>(client: &C, tenant: &str, key: &str, value: &T) -> Result<(), ServerError> {
+pub async fn put<C: GenericClient, T: Serialize>(
+    client: &C,
+    tenant: &str,
+    key: &str,
+    value: &T,
+) -> Result<(), ServerError> {
     let value = serde_json::to_value(value)?;
     client
         .execute(

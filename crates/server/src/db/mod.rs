@@ -11,8 +11,8 @@ pub mod changes;
 pub mod channels;
 pub mod config;
 pub mod locks;
-pub mod records;
 pub mod pg_cluster;
+pub mod records;
 pub(crate) mod sys;
 
 use crate::error::ServerError;

@@ -91,7 +91,11 @@ pub async fn save_touchpoint<C: GenericClient>(
     Ok(())
 }
 
-pub async fn load_touchpoint<C: GenericClient>(tx: &C, tenant: &str, id: i64) -> Result<Option<Touchpoint>, ServerError> {
+pub async fn load_touchpoint<C: GenericClient>(
+    tx: &C,
+    tenant: &str,
+    id: i64,
+) -> Result<Option<Touchpoint>, ServerError> {
     let row = tx.query_opt("SELECT doc FROM touchpoints WHERE tenant_id = $1 AND id = $2", &[&tenant, &id]).await?;
     row.map(|r| serde_json::from_value(r.get(0)).map_err(ServerError::from)).transpose()
 }

@@ -6,8 +6,8 @@
 //! touchpoints are shared work; the customer then stays in the user's scope. The caller
 //! holds the tenant's identity lock.
 
-use crate::domain::user::User;
 use crate::db::changes::{ChangeBatch, Kind, NewChange};
+use crate::domain::user::User;
 use crate::error::ServerError;
 use jiff::Timestamp;
 use tideline_core::customer::customer_name;

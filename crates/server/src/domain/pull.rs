@@ -6,10 +6,10 @@
 //! snapshot, so returning `cursor = head` after a short page skips nothing.
 
 use crate::db::audit::{self, Subject};
-use crate::domain::user::User;
 use crate::db::changes::change_from_row;
-use crate::error::ServerError;
 use crate::domain::scope::AGENT_VISIBLE;
+use crate::domain::user::User;
+use crate::error::ServerError;
 use deadpool_postgres::Pool;
 use tideline_core::CustomerId;
 use tideline_sync::protocol::{MAX_PULL_PAGE, PullResponse};

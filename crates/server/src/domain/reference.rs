@@ -36,7 +36,11 @@ pub async fn reference(pool: &Pool, user: &User) -> Result<Reference, ServerErro
 }
 
 /// Customers holding any of `candidates`, each once.
-pub async fn find_customers(pool: &Pool, user: &User, candidates: &[Identity]) -> Result<Vec<CustomerRef>, ServerError> {
+pub async fn find_customers(
+    pool: &Pool,
+    user: &User,
+    candidates: &[Identity],
+) -> Result<Vec<CustomerRef>, ServerError> {
     let client = pool.get().await?;
     let mut found: Vec<CustomerRef> = Vec::new();
     for c in candidates {

@@ -5,17 +5,17 @@
 //! each record with its change row; positions are allocated first, under the tenant row
 //! lock, so the log stays gap-free and in order.
 
+use crate::db::changes::{Kind, NewChange, insert_changes};
 use crate::db::channels::{self, ChannelConfig, ChannelKind, ChannelSettings};
 use crate::db::config;
-use tideline_core::Priority;
-use tideline_core::intake::RoutingRule;
-use crate::db::changes::{Kind, NewChange, insert_changes};
-use crate::error::ServerError;
 use crate::domain::users::{self, DEFAULT_TENANT, NewUser};
+use crate::error::ServerError;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use tideline_core::Priority;
+use tideline_core::intake::RoutingRule;
 use tideline_demo::{CustomerBundle, DemoConfig};
 use tideline_sync::protocol::Role;
 use tokio_postgres::GenericClient;
@@ -347,7 +347,12 @@ async fn demo_channels<C: GenericClient>(tx: &C, tenant: &str, queue: &str) -> R
         let cfg = ChannelConfig { name: name.into(), kind, settings, secret: secret.into() };
         channels::add(tx, tenant, &cfg).await?;
         for channel in crate::domain::channel_admin::routed_channels(kind) {
-            rules.push(RoutingRule { channel, account: Some(name.into()), queue: queue.into(), priority: Priority::Normal });
+            rules.push(RoutingRule {
+                channel,
+                account: Some(name.into()),
+                queue: queue.into(),
+                priority: Priority::Normal,
+            });
         }
     }
     config::put(tx, tenant, config::ROUTING, &rules).await

@@ -2,10 +2,10 @@
 //! sent as an [`ErrorBody`] and logged once with `tracing`. The one mapping from
 //! [`ServerError`] to a response is here.
 
+use crate::error::ServerError;
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use crate::error::ServerError;
 use tideline_sync::protocol::{ErrorBody, ErrorInfo};
 
 /// An error reply: the status, the stable `code` of [`ErrorInfo`] and a sentence.

@@ -85,4 +85,3 @@ impl FromRequestParts<AppState> for User {
         authenticate(state, bearer(&parts.headers)).await
     }
 }
-

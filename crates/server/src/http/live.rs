@@ -97,4 +97,3 @@ async fn send(
     let text = serde_json::to_string(m)?;
     sink.send(Message::Text(text.into())).await.map_err(|e| ServerError::Invalid(e.to_string()))
 }
-

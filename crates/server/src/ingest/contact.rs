@@ -16,8 +16,7 @@ use crate::db::records;
 use crate::error::ServerError;
 use tideline_core::intake::{self, Contact, RoutingRule, ThreadingPolicy};
 use tideline_core::{
-    Actor, Case, CaseId, ClosureCatalogue, CustomerId, Direction, Identity, IdentityContext, Touchpoint,
-    TouchpointId,
+    Actor, Case, CaseId, ClosureCatalogue, CustomerId, Direction, Identity, IdentityContext, Touchpoint, TouchpointId,
 };
 use tokio_postgres::GenericClient;
 
@@ -164,8 +163,7 @@ async fn thread<C: GenericClient>(
         lock(tx, lock_key(LOCK_CASE, *id)).await?;
     }
     let rows = tx.query("SELECT doc FROM cases WHERE tenant_id = $1 AND id = ANY($2)", &[&tenant, &ids]).await?;
-    let cases =
-        rows.iter().map(|r| serde_json::from_value::<Case>(r.get(0))).collect::<Result<Vec<_>, _>>()?;
+    let cases = rows.iter().map(|r| serde_json::from_value::<Case>(r.get(0))).collect::<Result<Vec<_>, _>>()?;
     let threading = intake::thread(&cases, contact.occurred_at, &rules.threading);
     if !contact.from_customer() {
         // Our own outbound call: on the timeline of the active case, no clock moves.

@@ -28,7 +28,9 @@ pub async fn branch_visits(
     let mut client = pool.get().await?;
     match channels::get(&**client, tenant, channel).await? {
         Some(c) if c.kind == ChannelKind::Branch => {}
-        Some(c) => return Err(ServerError::BadInput(format!("`{channel}` is a {} channel, not a branch channel", c.kind))),
+        Some(c) => {
+            return Err(ServerError::BadInput(format!("`{channel}` is a {} channel, not a branch channel", c.kind)));
+        }
         None => return Err(ServerError::NotFound(format!("no channel named `{channel}` is configured"))),
     }
     let visits = branch::parse_csv(text).map_err(|errors| {

@@ -13,7 +13,10 @@ use tideline_core::intake::Contact;
 pub enum Parsed {
     Contact(Box<Contact>),
     /// A provider's report on a message we sent.
-    Delivery { provider_id: String, delivery: Delivery },
+    Delivery {
+        provider_id: String,
+        delivery: Delivery,
+    },
     /// Nothing for us (an event type we do not handle); why, for the log.
     Ignore(String),
 }

@@ -105,19 +105,22 @@ pub async fn send_one(pool: &Pool, http: &reqwest::Client) -> Result<bool, Serve
         }
         SendOutcome::Retry { reason } | SendOutcome::Failed { reason } => {
             let retryable = matches!(outcome, SendOutcome::Retry { .. });
-            let reason = if retryable {
-                format!("{reason} (gave up after {MAX_ATTEMPTS} attempts)")
-            } else {
-                reason.clone()
-            };
+            let reason =
+                if retryable { format!("{reason} (gave up after {MAX_ATTEMPTS} attempts)") } else { reason.clone() };
             tx.execute(
                 "UPDATE outbound SET state = 'failed', attempts = attempts + 1, last_error = $2, updated_at = now()
                  WHERE id = $1",
                 &[&id, &reason],
             )
             .await?;
-            set_delivery(&*tx, &mut changes, &tenant, touchpoint, &Delivery::Failed { reason: reason.clone(), retryable })
-                .await?;
+            set_delivery(
+                &*tx,
+                &mut changes,
+                &tenant,
+                touchpoint,
+                &Delivery::Failed { reason: reason.clone(), retryable },
+            )
+            .await?;
             tracing::warn!(outbound_id = id, %reason, "message failed");
         }
     }

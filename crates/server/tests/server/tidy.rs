@@ -23,7 +23,10 @@ fn src(part: &str) -> Vec<(String, String)> {
 fn the_http_layer_holds_no_sql() {
     for (file, text) in src("http") {
         for word in ["SELECT ", "INSERT INTO", "UPDATE ", "DELETE FROM", "pg_notify"] {
-            assert!(!text.contains(word), "{file} contains `{word}`: SQL belongs in domain/, ingest/, outbound/ or db/");
+            assert!(
+                !text.contains(word),
+                "{file} contains `{word}`: SQL belongs in domain/, ingest/, outbound/ or db/"
+            );
         }
     }
 }
