@@ -11,7 +11,7 @@
 
 use crate::db::changes::ChangeBatch;
 use crate::db::channels::ChannelKind;
-use crate::db::locks::{LOCK_CASE, LOCK_CUSTOMER, lock, lock_key};
+use crate::db::locks::{LOCK_CASE, LOCK_CONTACT, LOCK_CUSTOMER, lock, lock_key, string_key};
 use crate::db::records;
 use crate::error::ServerError;
 use tideline_core::intake::{self, Contact, RoutingRule, ThreadingPolicy};
@@ -48,6 +48,8 @@ pub async fn apply<C: GenericClient>(
     contact: &Contact,
     rules: &IntakeRules,
 ) -> Result<Applied, ServerError> {
+    // Without it two workers could both find no key and race to create the touchpoint.
+    lock(tx, lock_key(LOCK_CONTACT, string_key(&format!("{tenant}/{}", contact.key)))).await?;
     let known = tx
         .query_opt(
             "SELECT touchpoint_id, revision FROM contact_keys WHERE tenant_id = $1 AND key = $2 FOR UPDATE",
