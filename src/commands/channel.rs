@@ -27,7 +27,8 @@ pub struct Args {
 
 #[derive(clap::Subcommand)]
 enum ChannelCommand {
-    /// Add a channel: KIND is twilio-voice, twilio-sms, web or branch.
+    /// Add a channel: KIND is twilio-voice, twilio-sms, web, branch or pbx (a phone
+    /// system whose call records are imported; it needs no secret).
     Add {
         kind: ChannelKind,
         /// A short name: lowercase letters, digits and dashes (it is part of the URL).
@@ -69,7 +70,8 @@ enum ChannelCommand {
 struct Listed {
     name: String,
     kind: ChannelKind,
-    webhook_url: String,
+    /// None for a PBX, whose records are imported.
+    webhook_url: Option<String>,
     settings: ChannelSettings,
 }
 
@@ -99,27 +101,32 @@ pub fn run(a: Args) -> anyhow::Result<()> {
                 secret_file,
                 secret_stdin,
             } => {
-                let secret = secret(secret_file, secret_stdin)?;
-                let status_callback =
-                    (kind == ChannelKind::TwilioSms).then(|| base.clone() + &kind.webhook_path(&name));
+                let secret = if kind.needs_secret() || secret_file.is_some() || secret_stdin {
+                    secret(secret_file, secret_stdin)?
+                } else {
+                    String::new()
+                };
+                let status_callback = (kind == ChannelKind::TwilioSms)
+                    .then(|| kind.webhook_path(&name).map(|p| base.clone() + &p))
+                    .flatten();
                 let settings = ChannelSettings { account_sid, from_number, api_base, status_callback };
                 let cfg = ChannelConfig { name, kind, settings, secret };
                 let route = queue.map(|q| (q, priority));
                 channel_admin::add(&mut client, DEFAULT_TENANT, &cfg, route, "cli").await?;
-                println!(
-                    "added {} ({}); give the provider {}{}",
-                    cfg.name,
-                    cfg.kind,
-                    base,
-                    kind.webhook_path(&cfg.name)
-                );
+                match kind.webhook_path(&cfg.name) {
+                    Some(path) => println!("added {} ({}); give the provider {base}{path}", cfg.name, cfg.kind),
+                    None => println!(
+                        "added {0} ({1}); import its records with `tideline import call-records FILE --channel {0}`",
+                        cfg.name, cfg.kind
+                    ),
+                }
             }
             ChannelCommand::List { json } => {
                 let listed: Vec<Listed> = channels::list(&**client, DEFAULT_TENANT)
                     .await?
                     .into_iter()
                     .map(|c| Listed {
-                        webhook_url: format!("{base}{}", c.kind.webhook_path(&c.name)),
+                        webhook_url: c.kind.webhook_path(&c.name).map(|p| format!("{base}{p}")),
                         name: c.name,
                         kind: c.kind,
                         settings: c.settings,
@@ -129,7 +136,8 @@ pub fn run(a: Args) -> anyhow::Result<()> {
                     super::print_json(&listed)?;
                 } else {
                     for c in &listed {
-                        println!("{}\t{}\t{}", c.name, c.kind, c.webhook_url);
+                        let to = c.webhook_url.as_deref().unwrap_or("(records imported: tideline import call-records)");
+                        println!("{}\t{}\t{to}", c.name, c.kind);
                     }
                 }
             }

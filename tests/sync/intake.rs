@@ -36,6 +36,7 @@ fn configure(b: &Backend, api_base: &str) {
             ("sms", ChannelKind::TwilioSms, TOKEN),
             ("site", ChannelKind::Web, SITE_KEY),
             ("branches", ChannelKind::Branch, BRANCH_KEY),
+            ("pbx", ChannelKind::Pbx, ""),
         ] {
             let settings = ChannelSettings {
                 account_sid: Some(ACCOUNT.into()),
@@ -334,4 +335,50 @@ fn a_reply_on_an_sms_case_is_sent_retried_and_its_failure_shown() {
         unreachable!()
     };
     assert!(!reason.is_empty());
+}
+
+#[test]
+fn a_pbx_export_reaches_the_timeline_once_and_a_bad_one_imports_nothing() {
+    let b = Backend::start();
+    configure(&b, "http://127.0.0.1:9");
+    let lead = Client::start(&b.url(), "lead");
+    let (caller, phone) = customer_with(&b, "phone");
+    let good = format!(
+        "call_id,started_at,direction,from,to,duration_secs,disposition,agent\n\
+         4411,2026-11-23T09:14:03Z,inbound,{phone},+442079460000,245,ANSWERED,Priya\n\
+         4415,2026-11-23T09:18:10Z,inbound,{phone},+442079460000,0,NO ANSWER,\n"
+    );
+    let bad = format!("{good}4420,2026-11-23T09:29:41Z,sideways,{phone},+442079460000,1,busy,\n");
+    let url = b.db_url.clone();
+    let import = |text: String, channel: &'static str| {
+        let url = url.clone();
+        rt().block_on(async move {
+            let db = tideline_server::Database::open(&tideline_server::DbSource::Url(url), 2).await.unwrap();
+            tideline_server::ingest::import::call_records(&db.pool, DEFAULT_TENANT, channel, &text, false).await
+        })
+    };
+    let before = (b.head(), inbox_rows(&b));
+    let err = import(bad, "pbx").unwrap_err().to_string();
+    assert!(err.contains("line 4: `direction` is \"sideways\""), "{err}");
+    assert_eq!((b.head(), inbox_rows(&b)), before, "a file with a bad record imports nothing");
+    let err = import(good.clone(), "site").unwrap_err().to_string();
+    assert!(err.contains("`site` is a web channel, not a pbx channel"), "{err}");
+
+    let first = import(good.clone(), "pbx").unwrap();
+    assert_eq!((first.stored, first.duplicates), (2, 0));
+    let again = import(good, "pbx").unwrap();
+    assert_eq!((again.stored, again.duplicates), (0, 2), "a file imported twice is applied once");
+    settle(&b, &lead);
+    let calls: Vec<(String, Option<CallOutcome>)> = cached_touchpoints(&lead, caller)
+        .into_iter()
+        .filter(|t| t.summary.contains("Priya") || t.summary.starts_with("Missed call (no answer)"))
+        .map(|t| (t.summary, t.facts.call_outcome))
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            ("Missed call (no answer)".to_string(), Some(CallOutcome::NoAnswer)),
+            ("Call, 4 min 5 s with Priya".to_string(), Some(CallOutcome::Answered)),
+        ]
+    );
 }

@@ -7,6 +7,8 @@
 //! (`hmac::Mac::verify_slice`).
 
 pub mod branch;
+pub mod cdr;
+pub mod csv;
 pub mod twilio;
 pub mod web;
 
@@ -87,4 +89,49 @@ pub(crate) fn excerpt(text: &str, n: usize) -> String {
     let mut s: String = one_line.chars().take(n).collect();
     s.push('…');
     s
+}
+
+/// How a call reads on the timeline: "Call, 5 min 12 s", "Missed call (busy)",
+/// "Outbound call, 40 s".
+pub(crate) fn call_summary(inbound: bool, outcome: tideline_core::CallOutcome, secs: u32) -> String {
+    use tideline_core::CallOutcome;
+    let length = match (secs / 60, secs % 60) {
+        (0, s) => format!("{s} s"),
+        (m, 0) => format!("{m} min"),
+        (m, s) => format!("{m} min {s} s"),
+    };
+    let summary = match outcome {
+        CallOutcome::Answered => format!("Call, {length}"),
+        CallOutcome::InProgress => "Call in progress".to_string(),
+        missed => format!("Missed call ({})", missed.label()),
+    };
+    if inbound {
+        return summary;
+    }
+    let mut c = summary.chars();
+    let first: String = c.next().map(|f| f.to_lowercase().collect()).unwrap_or_default();
+    format!("Outbound {first}{}", c.as_str())
+}
+
+/// Collects an imported file's records, all or nothing: every bad record (its reader's
+/// error, or an id seen before) is reported with its line, and nothing is returned
+/// unless every record is good. `what` names a record in messages ("visit").
+pub(crate) fn all_or_nothing<T>(
+    what: &str,
+    records: impl Iterator<Item = (usize, Result<T, String>)>,
+    id: impl Fn(&T) -> String,
+) -> Result<Vec<T>, Vec<RowError>> {
+    let mut errors = Vec::new();
+    let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (line, record) in records {
+        match record {
+            Ok(v) if !seen.insert(id(&v)) => {
+                errors.push(RowError { line, message: format!("{what} `{}` appears twice in the file", id(&v)) });
+            }
+            Ok(v) => out.push(v),
+            Err(message) => errors.push(RowError { line, message }),
+        }
+    }
+    if errors.is_empty() { Ok(out) } else { Err(errors) }
 }

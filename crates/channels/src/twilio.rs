@@ -194,12 +194,7 @@ impl CallStatus {
         let inbound = self.direction == "inbound";
         let outcome = self.outcome();
         let secs = self.duration_secs.unwrap_or(0);
-        let summary = match outcome {
-            CallOutcome::Answered => format!("Call, {}", duration(secs)),
-            CallOutcome::InProgress => "Call in progress".to_string(),
-            missed => format!("Missed call ({})", missed.label()),
-        };
-        let summary = if inbound { summary } else { format!("Outbound {}", lower_first(&summary)) };
+        let summary = crate::call_summary(inbound, outcome, secs);
         Contact {
             channel: Channel::Phone,
             direction: if inbound { Direction::Inbound } else { Direction::Outbound },
@@ -217,19 +212,6 @@ impl CallStatus {
             revision: self.sequence.unwrap_or(0),
             reason: None,
         }
-    }
-}
-
-fn lower_first(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_lowercase().chain(c).collect()).unwrap_or_default()
-}
-
-fn duration(secs: u32) -> String {
-    match (secs / 60, secs % 60) {
-        (0, s) => format!("{s} s"),
-        (m, 0) => format!("{m} min"),
-        (m, s) => format!("{m} min {s} s"),
     }
 }
 

@@ -7,7 +7,7 @@
 //! the figure).
 
 use proptest::prelude::*;
-use tideline_channels::{branch, twilio, web};
+use tideline_channels::{branch, cdr, twilio, web};
 use tideline_core::intake::Contact;
 use tideline_core::{Actor, Touchpoint, TouchpointId};
 
@@ -61,6 +61,14 @@ fn all_parsers(bytes: &[u8]) {
     {
         visits.iter().for_each(|v| valid(&v.to_contact()));
     }
+    if let Ok(r) = cdr::parse_record(bytes) {
+        valid(&r.to_contact());
+    }
+    if let Ok(text) = std::str::from_utf8(bytes)
+        && let Ok(calls) = cdr::parse_file(text)
+    {
+        calls.iter().for_each(|c| valid(&c.to_contact()));
+    }
     let _ = twilio::send_response(200, bytes);
     let _ = twilio::send_response(400, bytes);
 }
@@ -98,11 +106,11 @@ proptest! {
 
     #[test]
     fn mutated_fixtures_never_panic(
-        which in 0usize..5,
+        which in 0usize..7,
         edits in proptest::collection::vec((any::<usize>(), any::<u8>(), any::<u8>()), 1..6),
     ) {
         let name = ["voice-completed.form", "sms-inbound-media.form", "sms-status-undelivered.form",
-                    "web-chat.json", "branch-visits.csv"][which];
+                    "web-chat.json", "branch-visits.csv", "call-records.csv", "call-records.json"][which];
         all_parsers(&mutate(fixture(name), &edits));
     }
 }

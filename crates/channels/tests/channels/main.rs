@@ -2,7 +2,7 @@
 
 mod fuzz;
 
-use tideline_channels::{branch, twilio, web};
+use tideline_channels::{branch, cdr, twilio, web};
 use tideline_core::{CallOutcome, Channel, Delivery, Direction, IdentityKind};
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -110,4 +110,50 @@ fn a_bad_export_reports_every_bad_row_by_line_and_yields_nothing() {
         "{}",
         no_header[0].message
     );
+}
+
+#[test]
+fn a_pbx_export_reads_as_calls_in_either_format() {
+    let csv = cdr::parse_file(&String::from_utf8(fixture("call-records.csv")).unwrap()).unwrap();
+    assert_eq!(csv.len(), 3);
+    let answered = csv[0].to_contact();
+    assert_eq!((answered.channel, answered.direction), (Channel::Phone, Direction::Inbound));
+    assert_eq!(answered.summary, "Call, 4 min 5 s with Priya (ext 2041)");
+    assert_eq!(answered.sender, Some((IdentityKind::Phone, "+447700900123".into())));
+    assert_eq!(answered.occurred_at, "2026-11-23T09:14:03Z".parse().unwrap());
+    let missed = csv[1].to_contact();
+    assert_eq!(missed.summary, "Missed call (no answer)");
+    assert_eq!(missed.facts.call_outcome, Some(CallOutcome::NoAnswer));
+    // An outbound call belongs to the number called.
+    let outbound = csv[2].to_contact();
+    assert_eq!(outbound.direction, Direction::Outbound);
+    assert_eq!(outbound.sender, Some((IdentityKind::Phone, "+447700900123".into())));
+    assert_eq!(outbound.summary, "Outbound call, 1 min 2 s with Priya (ext 2041)");
+
+    let json = cdr::parse_file(&String::from_utf8(fixture("call-records.json")).unwrap()).unwrap();
+    assert_eq!(json.len(), 2);
+    assert_eq!(json[0].to_contact().summary, "Missed call (busy)");
+    // What the inbox stores reads back as the same record.
+    let stored = serde_json::to_vec(&json[1]).unwrap();
+    assert_eq!(cdr::parse_record(&stored).unwrap(), json[1]);
+}
+
+#[test]
+fn a_bad_pbx_export_names_every_bad_record_and_yields_nothing() {
+    let text = String::from_utf8(fixture("call-records-bad.csv")).unwrap();
+    let errors = cdr::parse_file(&text).unwrap_err();
+    let lines: Vec<(usize, &str)> = errors.iter().map(|e| (e.line, e.message.as_str())).collect();
+    assert_eq!(
+        lines,
+        [
+            (3, "`direction` is \"sideways\"; expected inbound or outbound"),
+            (4, "`duration_secs` is not a whole number of seconds: \"-4\""),
+            (5, "`disposition` is \"voicemail\"; expected answered, no answer, busy, failed or abandoned"),
+            (6, "call `c-1` appears twice in the file"),
+        ]
+    );
+    let json = cdr::parse_file(r#"[{"call_id": "x", "started_at": "2026-11-23T10:02:00Z"}]"#).unwrap_err();
+    assert_eq!(json[0].line, 1);
+    assert!(json[0].message.contains("missing field `direction`"), "{}", json[0].message);
+    assert!(cdr::parse_file("[1, 2").unwrap_err()[0].message.starts_with("not a JSON array of call records"));
 }

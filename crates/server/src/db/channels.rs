@@ -15,11 +15,14 @@ pub enum ChannelKind {
     TwilioSms,
     Web,
     Branch,
+    /// A phone system that exports call records instead of calling a webhook: its
+    /// calls arrive by `tideline import call-records`, so it has no secret.
+    Pbx,
 }
 
 impl ChannelKind {
-    pub const ALL: [ChannelKind; 4] =
-        [ChannelKind::TwilioVoice, ChannelKind::TwilioSms, ChannelKind::Web, ChannelKind::Branch];
+    pub const ALL: [ChannelKind; 5] =
+        [ChannelKind::TwilioVoice, ChannelKind::TwilioSms, ChannelKind::Web, ChannelKind::Branch, ChannelKind::Pbx];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -27,25 +30,33 @@ impl ChannelKind {
             ChannelKind::TwilioSms => "twilio_sms",
             ChannelKind::Web => "web",
             ChannelKind::Branch => "branch",
+            ChannelKind::Pbx => "pbx",
         }
     }
 
-    /// The webhook path a provider is given, below the server's public URL.
-    pub fn webhook_path(self, name: &str) -> String {
+    /// The webhook path a provider is given, below the server's public URL (a PBX has
+    /// none: its records are imported).
+    pub fn webhook_path(self, name: &str) -> Option<String> {
         let kind = match self {
             ChannelKind::TwilioVoice => "twilio-voice",
             ChannelKind::TwilioSms => "twilio-sms",
             ChannelKind::Web => "web",
             ChannelKind::Branch => "branch",
+            ChannelKind::Pbx => return None,
         };
-        format!("/v1/webhooks/{kind}/{name}")
+        Some(format!("/v1/webhooks/{kind}/{name}"))
+    }
+
+    /// Whether providers sign what they send with the channel's secret.
+    pub fn needs_secret(self) -> bool {
+        self != ChannelKind::Pbx
     }
 
     /// The core channel its contacts arrive on (a website sends forms and chats; forms
     /// route as web forms).
     pub fn channel(self) -> tideline_core::Channel {
         match self {
-            ChannelKind::TwilioVoice => tideline_core::Channel::Phone,
+            ChannelKind::TwilioVoice | ChannelKind::Pbx => tideline_core::Channel::Phone,
             ChannelKind::TwilioSms => tideline_core::Channel::Sms,
             ChannelKind::Web => tideline_core::Channel::WebForm,
             ChannelKind::Branch => tideline_core::Channel::Branch,
@@ -121,7 +132,7 @@ pub fn valid_name(name: &str) -> Result<(), String> {
 
 pub async fn add<C: GenericClient>(client: &C, tenant: &str, c: &ChannelConfig) -> Result<(), ServerError> {
     valid_name(&c.name).map_err(ServerError::BadInput)?;
-    if c.secret.trim().is_empty() {
+    if c.kind.needs_secret() && c.secret.trim().is_empty() {
         return Err(ServerError::BadInput("the channel's secret is empty".into()));
     }
     let settings = serde_json::to_value(&c.settings)?;

@@ -24,6 +24,7 @@ pub use deadpool_postgres::{Object as PooledClient, Pool as DbPool};
 const MIGRATIONS: &[(i32, &str, &str)] = &[
     (1, "initial", include_str!("migrations/0001_initial.sql")),
     (2, "intake", include_str!("migrations/0002_intake.sql")),
+    (3, "pbx_channels", include_str!("migrations/0003_pbx_channels.sql")),
 ];
 
 /// An arbitrary constant naming the migration lock.

@@ -5,7 +5,7 @@
 
 use crate::db::channels::ChannelKind;
 use jiff::Timestamp;
-use tideline_channels::{branch, twilio, web};
+use tideline_channels::{branch, cdr, twilio, web};
 use tideline_core::Delivery;
 use tideline_core::intake::Contact;
 
@@ -48,5 +48,6 @@ pub fn parse(kind: ChannelKind, payload: &[u8], received_at: Timestamp) -> Resul
             None => Ok(Parsed::Ignore("an event type websites do not send".into())),
         },
         ChannelKind::Branch => contact(branch::parse_visit(payload).map_err(|e| e.to_string())?.to_contact()),
+        ChannelKind::Pbx => contact(cdr::parse_record(payload).map_err(|e| e.to_string())?.to_contact()),
     }
 }
