@@ -22,13 +22,22 @@ pub struct Args {
     /// the URL it called (default $TIDELINE_PUBLIC_URL, else http://<listen address>).
     #[arg(long)]
     public_url: Option<String>,
+    /// Ingest workers on this instance. With 0 it only accepts webhooks into the inbox,
+    /// and other instances process them.
+    #[arg(long, default_value_t = 2)]
+    ingest_workers: usize,
 }
 
 pub fn run(a: Args) -> anyhow::Result<()> {
     tideline_server::init_logging();
     let database = DbSource::from_env(a.data_dir)?;
     let public_url = a.public_url.or_else(|| std::env::var("TIDELINE_PUBLIC_URL").ok().filter(|u| !u.is_empty()));
-    let config = ServerConfig { demo: a.demo, public_url, ..ServerConfig::new(a.listen, database) };
+    let config = ServerConfig {
+        demo: a.demo,
+        public_url,
+        ingest_workers: a.ingest_workers,
+        ..ServerConfig::new(a.listen, database)
+    };
     runtime()?.block_on(tideline_server::serve(config, |server| {
         if let Some(seeded) = &server.seeded {
             if seeded.created {

@@ -88,6 +88,13 @@ impl Backend {
         Backend { server: Some(server), db_url }
     }
 
+    /// The server in this process on `db_url`, an existing database (a restart).
+    pub fn on(db_url: &str) -> Backend {
+        let config = ServerConfig::new("127.0.0.1:0".parse().unwrap(), DbSource::Url(db_url.to_string()));
+        let server = rt().block_on(Server::start(config)).unwrap();
+        Backend { server: Some(server), db_url: db_url.to_string() }
+    }
+
     pub fn url(&self) -> String {
         self.server.as_ref().unwrap().url()
     }

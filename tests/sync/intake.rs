@@ -3,11 +3,13 @@
 //! retried event is applied once; a reply on an SMS case leaves through the provider's
 //! API (a recording endpoint on loopback), with retries and a visible failure.
 
-use crate::harness::{Backend, Client, query, rt, wait_until};
+use crate::harness::{Backend, Client, database, query, rt, seed, wait_until};
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
+use std::io::BufRead;
+use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tideline_channels::{twilio, web};
@@ -24,9 +26,13 @@ const SITE_KEY: &str = "test-site-key";
 const BRANCH_KEY: &str = "test-branch-key";
 const ACCOUNT: &str = "AC0123456789abcdef0123456789abcdef";
 
-/// Adds the four test channels; SMS replies go to `api_base`.
+/// Adds the test channels; SMS replies go to `api_base`.
 fn configure(b: &Backend, api_base: &str) {
-    let url = b.db_url.clone();
+    configure_db(&b.db_url, api_base);
+}
+
+fn configure_db(db_url: &str, api_base: &str) {
+    let url = db_url.to_string();
     let api_base = api_base.to_string();
     rt().block_on(async move {
         let (mut client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
@@ -69,7 +75,11 @@ fn form_body(params: &[(&str, &str)]) -> (Vec<(String, String)>, String) {
 }
 
 fn post_twilio(b: &Backend, path: &str, params: &[(&str, &str)], tamper: bool) -> StatusCode {
-    let url = format!("{}{path}", b.url());
+    post_twilio_to(&b.url(), path, params, tamper)
+}
+
+fn post_twilio_to(base: &str, path: &str, params: &[(&str, &str)], tamper: bool) -> StatusCode {
+    let url = format!("{base}{path}");
     let (owned, mut body) = form_body(params);
     let sig = twilio::signature(TOKEN, &url, &owned);
     if tamper {
@@ -381,4 +391,56 @@ fn a_pbx_export_reaches_the_timeline_once_and_a_bad_one_imports_nothing() {
             ("Call, 4 min 5 s with Priya".to_string(), Some(CallOutcome::Answered)),
         ]
     );
+}
+
+/// The server answers 2xx and is SIGKILLed before any worker touched the event; after a
+/// restart the event is processed, exactly once.
+#[test]
+fn an_event_answered_2xx_survives_a_kill_and_is_processed_once() {
+    let db_url = database();
+    // A real `tideline serve` that only accepts (no ingest workers), so the event is
+    // still unprocessed when it dies.
+    let mut serve = Command::new(env!("CARGO_BIN_EXE_tideline"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--ingest-workers", "0"])
+        .env("DATABASE_URL", &db_url)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(serve.stdout.take().unwrap()).lines();
+    let base = loop {
+        let line = lines.next().expect("serve exited before listening").unwrap();
+        if let Some(url) = line.strip_prefix("listening on ") {
+            break url.trim().to_string();
+        }
+    };
+    seed(&db_url);
+    configure_db(&db_url, "http://127.0.0.1:9");
+    let phone: String =
+        query(&db_url, "SELECT value FROM identities WHERE kind = 'phone' ORDER BY customer_id LIMIT 1", &[])[0].get(0);
+    let text = "Is my new card on its way? (sent before the crash)";
+    let sms = [
+        ("AccountSid", ACCOUNT),
+        ("ApiVersion", "2010-04-01"),
+        ("MessageSid", "SM99999999999999999999999999999999"),
+        ("From", phone.as_str()),
+        ("To", "+447700900000"),
+        ("Body", text),
+        ("NumMedia", "0"),
+    ];
+    assert_eq!(post_twilio_to(&base, "/v1/webhooks/twilio-sms/sms", &sms, false), StatusCode::OK);
+    serve.kill().unwrap(); // SIGKILL: no shutdown, no flush
+    serve.wait().unwrap();
+    let pending: i64 = query(&db_url, "SELECT count(*) FROM inbox WHERE state = 'pending'", &[])[0].get(0);
+    assert_eq!(pending, 1, "the answered event is stored, unprocessed");
+
+    let b = Backend::on(&db_url);
+    let lead = Client::start(&b.url(), "lead");
+    settle(&b, &lead);
+    let rows = query(&db_url, "SELECT state, attempts FROM inbox", &[]);
+    let states: Vec<(String, i32)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+    assert_eq!(states, [("done".to_string(), 1)]);
+    let (customer, _) = customer_with(&b, "phone");
+    let arrived = cached_touchpoints(&lead, customer).into_iter().filter(|t| t.body.as_deref() == Some(text)).count();
+    assert_eq!(arrived, 1, "the SMS is on the customer's timeline once");
 }
