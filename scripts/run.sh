@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds Tideline, starts a local back end (`tideline serve --demo`: a private
 # PostgreSQL cluster from the installed binaries, seeded with the demo contact centre
-# and its users) and opens the console signed in to it as the demo agent. The back end
-# stops when the console closes. A headless machine gets a virtual display and a
-# private keyring session.
+# and its users) and opens the console signed in to it as the demo agent, while
+# `tideline demo-traffic` sends signed calls, SMSes, web forms, chats and branch visits
+# to it, so contact arrives live. Both stop when the console closes. A headless machine
+# gets a virtual display and a private keyring session.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -42,6 +43,15 @@ done
 agent="$(sed -n 's/^demo user: \([^ ]*\) (agent.*/\1/p' "$log" | head -n1)"
 grep '^demo user\|^seeded' "$log" || true
 echo "Back end at $url (log: $log); opening the console as ${agent}"
+
+# Live contact for the newcomer to watch: one every 5 s for five minutes.
+TIDELINE_TRAFFIC_COUNT="${TIDELINE_TRAFFIC_COUNT:-60}"
+traffic_log="$(mktemp -t tideline-traffic.XXXXXX)"
+./target/release/tideline demo-traffic --server "$url" --count "$TIDELINE_TRAFFIC_COUNT" --every-ms 5000 \
+    >"$traffic_log" 2>&1 &
+traffic=$!
+trap 'kill $traffic 2>/dev/null; kill -INT $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
+echo "Sending demo traffic (log: $traffic_log)"
 
 export TIDELINE_SERVER="$url" TIDELINE_USER="$agent" TIDELINE_PASSWORD=demo
 if [ "$(uname)" = "Linux" ] && [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then

@@ -42,7 +42,9 @@ enum Command {
     Channel(commands::channel::Args),
     /// Webhook events that could not be processed: list and replay them.
     Inbox(commands::inbox::Args),
-    /// Import contact from files (the daily branch-visit CSV).
+    /// Send realistic, signed provider traffic to a `tideline serve --demo` back end.
+    DemoTraffic(commands::demo_traffic::Args),
+    /// Import contact from files (the daily branch-visit CSV, a PBX's call records).
     Import(commands::import::Args),
 }
 
@@ -70,6 +72,7 @@ fn main() -> ExitCode {
             Command::Channel(a) => commands::channel::run(a),
             Command::Inbox(a) => commands::inbox::run(a),
             Command::Import(a) => commands::import::run(a),
+            Command::DemoTraffic(a) => commands::demo_traffic::run(a),
         }
     });
     match result {

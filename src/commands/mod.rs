@@ -2,6 +2,7 @@ pub mod bench;
 pub mod bench_sync;
 pub mod channel;
 pub mod demo;
+pub mod demo_traffic;
 pub mod import;
 pub mod inbox;
 pub mod queue;

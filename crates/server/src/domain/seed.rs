@@ -255,6 +255,11 @@ pub struct Seeded {
 const SEED_LOCK: i64 = 0x5eed_7469_6465;
 const DEMO_USERS_KEY: &str = "demo_users";
 
+/// The demo contact centre's size and generator seed: `tideline demo-traffic` regenerates
+/// the same customers to send contact from them.
+pub const DEMO_CUSTOMERS: usize = 300;
+pub const DEMO_SEED: u64 = 7;
+
 /// Seeds the demo contact centre (300 customers, seed 7, laid out before `now`) and its
 /// users (`lead`, `admin` and the agent with the most active assigned cases, all with
 /// password [`DEMO_PASSWORD`]), once: a second call only reports the users.
@@ -272,7 +277,8 @@ pub async fn seed_demo(pool: &deadpool_postgres::Pool, now: Timestamp) -> Result
             users: serde_json::from_value(row.get(0))?,
         });
     }
-    let bundles: Vec<CustomerBundle> = tideline_demo::generate(&DemoConfig::new(300, 7, now)).collect();
+    let bundles: Vec<CustomerBundle> =
+        tideline_demo::generate(&DemoConfig::new(DEMO_CUSTOMERS, DEMO_SEED, now)).collect();
     let agent = busiest_agent(&bundles);
     let counts = load_bundles(&*tx, tenant, bundles).await?;
     let mut users = Vec::new();
