@@ -28,10 +28,6 @@ impl Row<'_> {
     pub fn optional(&self, name: &str) -> Option<String> {
         Some(self.get(name)).filter(|v| !v.is_empty()).map(str::to_string)
     }
-
-    pub fn error(&self, message: impl Into<String>) -> RowError {
-        RowError { line: self.line, message: message.into() }
-    }
 }
 
 impl Table {

@@ -27,8 +27,7 @@ pub async fn branch_visits(
     dry_run: bool,
 ) -> Result<ImportReport, ServerError> {
     let visits = branch::parse_csv(text).map_err(|e| rejected(&e, "line"))?;
-    let events =
-        visits.iter().map(|v| Ok((v.event_id(), serde_json::to_vec(v)?))).collect::<Result<_, ServerError>>()?;
+    let events = encode(&visits, branch::Visit::event_id)?;
     store(pool, tenant, (channel, ChannelKind::Branch), events, dry_run).await
 }
 
@@ -42,9 +41,13 @@ pub async fn call_records(
 ) -> Result<ImportReport, ServerError> {
     let what = if cdr::is_json(text) { "record" } else { "line" };
     let calls = cdr::parse_file(text).map_err(|e| rejected(&e, what))?;
-    let events =
-        calls.iter().map(|c| Ok((c.event_id(), serde_json::to_vec(c)?))).collect::<Result<_, ServerError>>()?;
+    let events = encode(&calls, cdr::CallRecord::event_id)?;
     store(pool, tenant, (channel, ChannelKind::Pbx), events, dry_run).await
+}
+
+/// Each record as an inbox event: its provider event id and the JSON its parser reads.
+fn encode<T: serde::Serialize>(records: &[T], id: fn(&T) -> String) -> Result<Vec<(String, Vec<u8>)>, ServerError> {
+    records.iter().map(|r| Ok((id(r), serde_json::to_vec(r)?))).collect()
 }
 
 fn rejected(errors: &[RowError], what: &str) -> ServerError {
