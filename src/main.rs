@@ -34,6 +34,8 @@ enum Command {
     Bench(commands::bench::Args),
     /// Measure sync (initial sync, propagation, push throughput) and write docs/benchmarks.md.
     BenchSync(commands::bench_sync::Args),
+    /// Measure webhook intake (accepted and processed events/s) and write docs/benchmarks.md.
+    BenchIntake(commands::bench_intake::Args),
     /// Run the back end: the sync API over PostgreSQL (DATABASE_URL or a private cluster).
     Serve(commands::serve::Args),
     /// Manage the back end's users: add, list, disable.
@@ -67,6 +69,7 @@ fn main() -> ExitCode {
             Command::Search(a) => commands::search::run(a, config),
             Command::Bench(a) => commands::bench::run(a, config),
             Command::BenchSync(a) => commands::bench_sync::run(a),
+            Command::BenchIntake(a) => commands::bench_intake::run(a),
             Command::Serve(a) => commands::serve::run(a),
             Command::User(a) => commands::user::run(a),
             Command::Channel(a) => commands::channel::run(a),

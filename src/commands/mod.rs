@@ -1,4 +1,5 @@
 pub mod bench;
+pub mod bench_intake;
 pub mod bench_sync;
 pub mod channel;
 pub mod demo;

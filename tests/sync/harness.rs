@@ -88,6 +88,19 @@ impl Backend {
         Backend { server: Some(server), db_url }
     }
 
+    /// As [`Backend::start`], with no ingest workers: webhooks are stored, and the test
+    /// drains the inbox itself.
+    pub fn accepting_only() -> Backend {
+        let db_url = database();
+        let config = ServerConfig {
+            ingest_workers: 0,
+            ..ServerConfig::new("127.0.0.1:0".parse().unwrap(), DbSource::Url(db_url.clone()))
+        };
+        let server = rt().block_on(Server::start(config)).unwrap();
+        seed(&db_url);
+        Backend { server: Some(server), db_url }
+    }
+
     /// The server in this process on `db_url`, an existing database (a restart).
     pub fn on(db_url: &str) -> Backend {
         let config = ServerConfig::new("127.0.0.1:0".parse().unwrap(), DbSource::Url(db_url.to_string()));

@@ -444,3 +444,104 @@ fn an_event_answered_2xx_survives_a_kill_and_is_processed_once() {
     let arrived = cached_touchpoints(&lead, customer).into_iter().filter(|t| t.body.as_deref() == Some(text)).count();
     assert_eq!(arrived, 1, "the SMS is on the customer's timeline once");
 }
+
+/// Four workers drain one inbox at once: many customers' texts interleaved, and calls
+/// whose callbacks land in the same batch. Nothing fails or deadlocks, each text is on
+/// its customer's timeline once, one customer's texts thread onto one case, and each
+/// call is one touchpoint with its final status.
+#[test]
+fn concurrent_workers_process_every_event_once_and_thread_alike() {
+    let b = Backend::accepting_only();
+    configure(&b, "http://127.0.0.1:9");
+    let phones: Vec<(i64, String)> = query(
+        &b.db_url,
+        "SELECT DISTINCT ON (customer_id) customer_id, value FROM identities WHERE kind = 'phone'
+         ORDER BY customer_id, value LIMIT 12",
+        &[],
+    )
+    .iter()
+    .map(|r| (r.get(0), r.get(1)))
+    .collect();
+    let texts = 480;
+    for n in 0..texts {
+        let (_, phone) = &phones[n % phones.len()];
+        let sid = format!("SM{n:032}");
+        let body = format!("text {n}");
+        let sms = [
+            ("AccountSid", ACCOUNT),
+            ("ApiVersion", "2010-04-01"),
+            ("MessageSid", sid.as_str()),
+            ("From", phone.as_str()),
+            ("To", "+447700900000"),
+            ("Body", body.as_str()),
+            ("NumMedia", "0"),
+        ];
+        assert_eq!(post_twilio(&b, "/v1/webhooks/twilio-sms/sms", &sms, false), StatusCode::OK);
+        if n % 40 == 0 {
+            let sid = format!("CA{n:032}");
+            for (seq, status, secs) in [("0", "ringing", "0"), ("1", "in-progress", "0"), ("2", "completed", "95")] {
+                let call = [
+                    ("AccountSid", ACCOUNT),
+                    ("ApiVersion", "2010-04-01"),
+                    ("CallSid", sid.as_str()),
+                    ("CallStatus", status),
+                    ("CallDuration", secs),
+                    ("Direction", "inbound"),
+                    ("From", phone.as_str()),
+                    ("To", "+447700900000"),
+                    ("SequenceNumber", seq),
+                    ("Timestamp", "Mon, 23 Nov 2026 11:00:00 +0000"),
+                    ("CallbackSource", "call-progress-events"),
+                ];
+                assert_eq!(post_twilio(&b, "/v1/webhooks/twilio-voice/voice", &call, false), StatusCode::OK);
+            }
+        }
+    }
+
+    let pool = b.server.as_ref().unwrap().database().pool.clone();
+    rt().block_on(async {
+        let workers: Vec<_> = (0..4)
+            .map(|_| {
+                let pool = pool.clone();
+                tokio::spawn(async move {
+                    let ids = tideline_core::IdentityContext::default();
+                    while tideline_server::ingest::worker::drain_once(&pool, &ids).await.unwrap() > 0 {}
+                })
+            })
+            .collect();
+        for w in workers {
+            w.await.unwrap();
+        }
+    });
+    let states: Vec<(String, i64)> =
+        query(&b.db_url, "SELECT state, count(*) FROM inbox GROUP BY state ORDER BY state", &[])
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+    let calls = texts / 40;
+    // Each call's first report is new, the later ones update it (none is stale here).
+    assert_eq!(states, [("done".to_string(), (texts + 3 * calls) as i64)], "no event failed or was left");
+
+    for (customer, _) in &phones {
+        let rows = query(
+            &b.db_url,
+            "SELECT doc->>'body', case_id FROM touchpoints WHERE customer_id = $1 AND doc->>'body' LIKE 'text %'",
+            &[customer],
+        );
+        assert_eq!(rows.len(), texts / phones.len(), "each text of C-{customer} once");
+        let cases: std::collections::HashSet<Option<i64>> = rows.iter().map(|r| r.get(1)).collect();
+        assert_eq!(cases.len(), 1, "C-{customer}'s texts thread onto one case: {cases:?}");
+        assert!(!cases.contains(&None));
+    }
+    let outcomes: Vec<Option<String>> = query(
+        &b.db_url,
+        "SELECT doc->'facts'->>'call_outcome' FROM touchpoints WHERE doc->>'channel' = 'phone'
+           AND id IN (SELECT touchpoint_id FROM contact_keys WHERE key LIKE 'twilio-call:%')",
+        &[],
+    )
+    .iter()
+    .map(|r| r.get(0))
+    .collect();
+    assert_eq!(outcomes.len(), calls, "one touchpoint per call");
+    assert!(outcomes.iter().all(|o| o.as_deref() == Some("answered")), "{outcomes:?}");
+}

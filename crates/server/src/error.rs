@@ -5,7 +5,7 @@
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
-    #[error("database: {0}")]
+    #[error("database: {}", db_detail(.0))]
     Db(#[from] tokio_postgres::Error),
     #[error("database pool: {0}")]
     Pool(String),
@@ -30,7 +30,22 @@ pub enum ServerError {
     Unauthenticated(String),
 }
 
+/// tokio-postgres prints a server-side error as bare "db error"; the message and
+/// SQLSTATE are what an operator needs in a log line or a failed inbox row.
+fn db_detail(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(d) => format!("{} (SQLSTATE {})", d.message(), d.code().code()),
+        None => e.to_string(),
+    }
+}
+
 impl ServerError {
+    /// A deadlock or serialisation failure: the same work succeeds if tried again.
+    pub fn is_transient(&self) -> bool {
+        use tokio_postgres::error::SqlState;
+        matches!(self, ServerError::Db(e) if e.code().is_some_and(|c| *c == SqlState::T_R_DEADLOCK_DETECTED || *c == SqlState::T_R_SERIALIZATION_FAILURE))
+    }
+
     pub fn io(what: String, source: std::io::Error) -> Self {
         ServerError::Io { what, source }
     }

@@ -60,13 +60,13 @@ pub struct ChangeBatch {
 
 impl ChangeBatch {
     /// Adds a change. A record changed twice in one transaction keeps one change with its
-    /// last state (events never repeat: each is a new record).
+    /// last state, at the later place (events never repeat: each is a new record). The
+    /// later place matters: a case's position must follow every event of it.
     pub fn push(&mut self, c: NewChange) {
         if c.kind != Kind::Event
-            && let Some(old) = self.items.iter_mut().find(|o| o.kind == c.kind && o.record_id == c.record_id)
+            && let Some(at) = self.items.iter().position(|o| o.kind == c.kind && o.record_id == c.record_id)
         {
-            *old = c;
-            return;
+            self.items.remove(at);
         }
         self.items.push(c);
     }
@@ -161,4 +161,27 @@ pub fn record(kind: &str, id: i64, doc: Value) -> Result<Record, ServerError> {
 pub fn change_from_row(r: &tokio_postgres::Row) -> Result<Change, ServerError> {
     let kind: &str = r.get(1);
     Ok(Change { pos: r.get(0), record: record(kind, r.get(2), r.get(3))? })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(kind: Kind, id: i64) -> NewChange {
+        NewChange { kind, record_id: id, customer_id: None, queue: None, doc: serde_json::json!({ "v": id }) }
+    }
+
+    #[test]
+    fn a_record_saved_twice_keeps_its_last_state_after_the_events_between() {
+        let mut b = ChangeBatch::default();
+        b.push(change(Kind::Event, 1));
+        b.push(change(Kind::Case, 7));
+        b.push(change(Kind::Event, 2));
+        let mut last = change(Kind::Case, 7);
+        last.doc = serde_json::json!({ "v": "last" });
+        b.push(last);
+        let order: Vec<(Kind, i64)> = b.items.iter().map(|c| (c.kind, c.record_id)).collect();
+        assert_eq!(order, [(Kind::Event, 1), (Kind::Event, 2), (Kind::Case, 7)]);
+        assert_eq!(b.items[2].doc, serde_json::json!({ "v": "last" }));
+    }
 }

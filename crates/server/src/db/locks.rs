@@ -30,6 +30,18 @@ pub async fn lock<C: tokio_postgres::GenericClient>(tx: &C, key: i64) -> Result<
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&key]).await.map(|_| ())
 }
 
+/// Takes every key at once, in key order, so two transactions that lock overlapping
+/// sets wait for each other instead of deadlocking. (The sorted, de-duplicated
+/// subquery is not flattened, so the locks are taken in its order.)
+pub async fn lock_all<C: tokio_postgres::GenericClient>(tx: &C, keys: &[i64]) -> Result<(), tokio_postgres::Error> {
+    tx.execute(
+        "SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT k FROM unnest($1::bigint[]) k ORDER BY k) sorted",
+        &[&keys],
+    )
+    .await
+    .map(|_| ())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,6 +12,7 @@
 //! 4. An event that cannot be processed is kept as `failed` with its reason; admins
 //!    list and replay them ([`failed`], [`retry`]).
 
+pub mod batch;
 pub mod contact;
 pub mod import;
 pub mod parse;

@@ -8,15 +8,17 @@ use crate::db::changes::ChangeBatch;
 use crate::db::channels::ChannelKind;
 use crate::db::{catalogue, config};
 use crate::error::ServerError;
-use crate::ingest::contact::{self, Applied, IntakeRules};
+use crate::ingest::batch;
+use crate::ingest::contact::{self, IntakeRules};
 use crate::ingest::parse::{Parsed, parse};
 use crate::outbound;
 use deadpool_postgres::Pool;
 use jiff::Timestamp;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 use tideline_core::IdentityContext;
+use tideline_core::intake::Contact;
 use tokio::sync::{Notify, watch};
 use tokio_postgres::GenericClient;
 
@@ -84,15 +86,47 @@ pub async fn drain_once(pool: &Pool, identities: &IdentityContext) -> Result<usi
         })
         .collect();
     let mut rules: HashMap<String, IntakeRules> = HashMap::new();
-    let mut changes: HashMap<String, ChangeBatch> = HashMap::new();
-    for ev in &claimed {
+    let mut contacts: HashMap<&str, Vec<batch::Item>> = HashMap::new();
+    let parsed: Vec<Result<Parsed, ServerError>> = claimed.iter().map(read).collect();
+    for (ev, p) in claimed.iter().zip(&parsed) {
         if !rules.contains_key(&ev.tenant) {
             let r = load_rules(&*tx, &ev.tenant, identities).await?;
             rules.insert(ev.tenant.clone(), r);
         }
+        if let (Ok(Parsed::Contact(c)), Ok(kind)) = (p, ev.kind.parse::<ChannelKind>()) {
+            let item = batch::Item { inbox_id: ev.id, channel: &ev.channel, kind, contact: c };
+            contacts.entry(&ev.tenant).or_default().push(item);
+        }
+    }
+    let mut changes: HashMap<String, ChangeBatch> = HashMap::new();
+    let mut one_by_one: HashSet<i64> = claimed.iter().map(|e| e.id).collect();
+    for (tenant, items) in &contacts {
+        let of_batch: Vec<&Contact> = items.iter().map(|i| i.contact).collect();
+        let owners = contact::lock_batch(&*tx, tenant, &of_batch, identities).await?;
+        let sp = tx.savepoint("batch").await?;
+        let mut mine = ChangeBatch::default();
+        match batch::run(&*sp, &mut mine, tenant, items, &owners, &rules[*tenant]).await {
+            Ok(left) => {
+                sp.commit().await?;
+                changes.entry(tenant.to_string()).or_default().extend(mine);
+                one_by_one.retain(|id| left.contains(id) || !items.iter().any(|i| i.inbox_id == *id));
+            }
+            Err(e) => {
+                sp.rollback().await?;
+                tracing::warn!(error = %e, events = items.len(), "the batch write failed; taking its events one by one");
+            }
+        }
+    }
+    for (ev, parsed) in claimed.iter().zip(parsed) {
+        if !one_by_one.contains(&ev.id) {
+            continue;
+        }
         let mut mine = ChangeBatch::default();
         let sp = tx.savepoint("event").await?;
-        let result = process(&*sp, &mut mine, ev, &rules[&ev.tenant]).await;
+        let result = match parsed {
+            Ok(p) => process(&*sp, &mut mine, ev, p, &rules[&ev.tenant]).await,
+            Err(e) => Err(e),
+        };
         match result {
             Ok(note) => {
                 let state = if note.starts_with("ignored") { "ignored" } else { "done" };
@@ -104,6 +138,13 @@ pub async fn drain_once(pool: &Pool, identities: &IdentityContext) -> Result<usi
                 .await?;
                 sp.commit().await?;
                 changes.entry(ev.tenant.clone()).or_default().extend(mine);
+            }
+            Err(e) if e.is_transient() => {
+                // A lock this batch could not take in order (see `lock_batch`): commit what
+                // is done; this event and the rest stay pending for the next batch.
+                sp.rollback().await?;
+                tracing::info!(inbox_id = ev.id, error = %e, "inbox event deferred to the next batch");
+                break;
             }
             Err(e) => {
                 sp.rollback().await?;
@@ -140,24 +181,24 @@ async fn load_rules<C: GenericClient>(
     })
 }
 
+/// The stored payload read back through its provider's parser.
+fn read(ev: &Claimed) -> Result<Parsed, ServerError> {
+    let kind: ChannelKind = ev.kind.parse().map_err(ServerError::Corrupt)?;
+    parse(kind, &ev.payload, ev.received_at)
+        .map_err(|e| ServerError::BadInput(format!("the stored event cannot be read: {e}")))
+}
+
 /// One event; returns the note kept on its inbox row.
 async fn process<C: GenericClient>(
     tx: &C,
     changes: &mut ChangeBatch,
     ev: &Claimed,
+    parsed: Parsed,
     rules: &IntakeRules,
 ) -> Result<String, ServerError> {
     let kind: ChannelKind = ev.kind.parse().map_err(ServerError::Corrupt)?;
-    let parsed = parse(kind, &ev.payload, ev.received_at)
-        .map_err(|e| ServerError::BadInput(format!("the stored event cannot be read: {e}")))?;
     Ok(match parsed {
-        Parsed::Contact(c) => match contact::apply(tx, changes, &ev.tenant, (&ev.channel, kind), &c, rules).await? {
-            Applied::New { touchpoint, customer: Some(cu), case: Some(ca) } => format!("{touchpoint} for {cu} on {ca}"),
-            Applied::New { touchpoint, customer: Some(cu), case: None } => format!("{touchpoint} for {cu}"),
-            Applied::New { touchpoint, .. } => format!("{touchpoint} unlinked"),
-            Applied::Updated(t) => format!("updated {t}"),
-            Applied::Stale => "ignored: an older report than one already applied".into(),
-        },
+        Parsed::Contact(c) => contact::apply(tx, changes, &ev.tenant, (&ev.channel, kind), &c, rules).await?.note(),
         Parsed::Delivery { provider_id, delivery } => {
             outbound::apply_status(tx, changes, &ev.tenant, &provider_id, &delivery).await?
         }
