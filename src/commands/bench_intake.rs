@@ -10,8 +10,12 @@
 //!    (match, thread, touchpoint, case event, SLA effect, change rows). Baseline: raw
 //!    single-row INSERTs, one worker batch per commit, over as many connections as
 //!    workers.
+//! 3. Webhook to cache: `--rate` webhooks a second for `--seconds` while a team lead's
+//!    sync engine holds the tenant; p50 and p99 from send to the touchpoint in its
+//!    cache. Baseline: the provider's 2xx for the same webhooks.
 
 use crate::bench::report::{self, Better, Figure};
+use crate::bench::stats::percentile_ms;
 use crate::bench::sync as bs;
 use anyhow::Context;
 use jiff::Timestamp;
@@ -19,13 +23,17 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tideline_channels::twilio;
-use tideline_core::IdentityKind;
+use tideline_core::timeline::TimelineItem;
+use tideline_core::{CustomerId, IdentityKind};
 use tideline_demo::DemoConfig;
+use tideline_server::Role;
 use tideline_server::db::channels::ChannelKind;
 use tideline_server::ingest::worker::BATCH;
 use tideline_server::pg_cluster::Durability;
 use tideline_server::seed::{DEMO_ACCOUNT_SID, DEMO_CHANNELS, DEMO_CUSTOMERS, DEMO_SEED};
 use tideline_server::{DbSource, PgCluster, RunningServer, Server, ServerConfig};
+use tideline_store::{Store, StoreConfig, TimelineQuery};
+use tideline_sync::client::{Connection, SyncEngine, SyncEvent, sign_in};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -35,6 +43,9 @@ pub struct Args {
     /// Seconds of sending (and of each baseline).
     #[arg(long, default_value_t = 5.0)]
     seconds: f64,
+    /// Webhooks per second in the latency phase.
+    #[arg(long, default_value_t = 1000)]
+    rate: u32,
     /// Where to write the report.
     #[arg(long, default_value = "docs/benchmarks.md")]
     out: PathBuf,
@@ -46,6 +57,8 @@ const GOAL_SHARE_OF_RAW: f64 = 0.5;
 const GOAL_PROCESSED_PER_S: f64 = 5_000.0;
 /// Ingest workers on the processing instance (the server's default).
 const WORKERS: usize = 2;
+const GOAL_P99_MS: f64 = 500.0;
+const PROBE: &str = "latency probe ";
 
 struct Measured {
     accepted: f64,
@@ -53,6 +66,10 @@ struct Measured {
     events: i64,
     processed: f64,
     raw_process: f64,
+    /// Webhook sent → the touchpoint in a team lead's synced cache.
+    to_cache: Vec<Duration>,
+    /// Webhook sent → the provider's 2xx, same requests.
+    to_answer: Vec<Duration>,
 }
 
 fn say(s: &str) {
@@ -66,7 +83,13 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     let dir = std::env::temp_dir().join(format!("tideline-bench-intake-{}", std::process::id()));
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let rt = crate::commands::serve::runtime()?;
-    let r = rt.block_on(measure(&a, &dir));
+    let r = rt.block_on(measure(&a, &dir)).and_then(|(mut m, cluster, server)| {
+        let lat = latency(&rt, &server, &dir, a.rate, a.seconds);
+        rt.block_on(server.shutdown());
+        drop(cluster);
+        (m.to_cache, m.to_answer) = lat?;
+        Ok(m)
+    });
     drop(rt);
     std::fs::remove_dir_all(&dir).ok();
     let m = r?;
@@ -93,20 +116,15 @@ async fn pending(server: &RunningServer) -> anyhow::Result<i64> {
     Ok(client.query_one("SELECT count(*) FROM inbox WHERE state = 'pending'", &[]).await?.get(0))
 }
 
-async fn measure(a: &Args, dir: &Path) -> anyhow::Result<Measured> {
+/// Measures acceptance and processing; returns the processing server (still running,
+/// its workers idle) and its cluster, for the latency phase.
+async fn measure(a: &Args, dir: &Path) -> anyhow::Result<(Measured, PgCluster, RunningServer)> {
     say("starting a private PostgreSQL cluster (fsync on) and the demo tenant");
     let cluster = PgCluster::start_with(&dir.join("pg"), Durability::Durable).await?;
     let url = cluster.create_database("intake").await?;
     let accepting = start(&url, 0).await?;
-    let phones: Vec<String> = tideline_demo::generate(&DemoConfig::new(DEMO_CUSTOMERS, DEMO_SEED, Timestamp::now()))
-        .flat_map(|b| b.customer.identities.into_iter())
-        .filter(|i| i.kind() == IdentityKind::Phone)
-        .map(|i| i.value().to_string())
-        .collect();
-    anyhow::ensure!(!phones.is_empty(), "the demo has no phone numbers");
-
     say(&format!("accepting: {} senders for {} s", a.senders, a.seconds));
-    let accepted = send(&accepting.url(), Arc::new(phones), a.senders, a.seconds).await?;
+    let accepted = send(&accepting.url(), a.senders, a.seconds).await?;
     let events = pending(&accepting).await?;
     say(&format!("baseline: raw single-row INSERT commits over {} connections", a.senders));
     let raw_accept = bs::raw_pg_rate(&accepting, a.senders, 1, a.seconds).await?;
@@ -135,41 +153,67 @@ async fn measure(a: &Args, dir: &Path) -> anyhow::Result<Measured> {
     }
     say(&format!("baseline: raw INSERTs, {BATCH} per commit, over {WORKERS} connections"));
     let raw_process = bs::raw_pg_rate(&processing, WORKERS, BATCH as usize, a.seconds).await?;
-    processing.shutdown().await;
-    drop(cluster);
-    Ok(Measured { accepted: accepted as f64 / a.seconds, raw_accept, events, processed, raw_process })
+    let m = Measured {
+        accepted: accepted as f64 / a.seconds,
+        raw_accept,
+        events,
+        processed,
+        raw_process,
+        to_cache: Vec::new(),
+        to_answer: Vec::new(),
+    };
+    Ok((m, cluster, processing))
 }
+
+/// The demo customers' phone numbers (the senders' `From`).
+fn demo_phones() -> Vec<String> {
+    tideline_demo::generate(&DemoConfig::new(DEMO_CUSTOMERS, DEMO_SEED, Timestamp::now()))
+        .flat_map(|b| b.customer.identities.into_iter())
+        .filter(|i| i.kind() == IdentityKind::Phone)
+        .map(|i| i.value().to_string())
+        .collect()
+}
+
+/// Most webhooks one sender has ready: the senders stand in for the provider, so
+/// their requests are built and signed before the clock starts, leaving the 2 cores
+/// to the server.
+const READY_PER_SECOND: f64 = 40_000.0;
 
 /// Posts signed SMS webhooks from `senders` tasks for `seconds`; returns how many were
 /// answered 2xx (any other answer fails the run).
-async fn send(base: &str, phones: Arc<Vec<String>>, senders: usize, seconds: f64) -> anyhow::Result<usize> {
-    let (name, _, token) =
-        DEMO_CHANNELS.iter().find(|(_, k, _)| *k == ChannelKind::TwilioSms).context("no demo SMS channel")?;
-    let url = format!("{base}{}", ChannelKind::TwilioSms.webhook_path(name).context("an SMS webhook")?);
+async fn send(base: &str, senders: usize, seconds: f64) -> anyhow::Result<usize> {
+    let (url, secret) = sms_url(base)?;
+    let phones = demo_phones();
+    anyhow::ensure!(!phones.is_empty(), "the demo has no phone numbers");
+    let per_sender = (READY_PER_SECOND * seconds / senders as f64).ceil() as usize;
     let http = reqwest::Client::builder().pool_max_idle_per_host(senders).build()?;
+    let mut ready = Vec::with_capacity(senders);
+    for s in 0..senders {
+        let mine: Vec<(String, String)> = (0..per_sender)
+            .map(|n| {
+                let from = &phones[(s * 7919 + n) % phones.len()];
+                signed_sms(&url, secret, &format!("SM{s:08x}{n:024x}"), from, "Is my replacement card on its way?")
+            })
+            .collect();
+        ready.push(mine);
+    }
     let deadline = Instant::now() + Duration::from_secs_f64(seconds);
     let mut tasks = Vec::with_capacity(senders);
-    for s in 0..senders {
-        let (http, url, phones, token) = (http.clone(), url.clone(), phones.clone(), token.to_string());
+    for mine in ready {
+        let (http, url) = (http.clone(), url.clone());
         tasks.push(tokio::spawn(async move {
             let mut n = 0usize;
-            while Instant::now() < deadline {
-                let sid = format!("SM{s:08x}{n:024x}");
-                let from = &phones[(s * 7919 + n) % phones.len()];
-                let params: Vec<(String, String)> = [
-                    ("AccountSid", DEMO_ACCOUNT_SID),
-                    ("ApiVersion", "2010-04-01"),
-                    ("MessageSid", sid.as_str()),
-                    ("From", from.as_str()),
-                    ("To", "+447700900000"),
-                    ("Body", "Is my replacement card on its way?"),
-                    ("NumMedia", "0"),
-                ]
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect();
-                let sig = twilio::signature(&token, &url, &params);
-                let r = http.post(&url).header("x-twilio-signature", sig).form(&params).send().await?;
+            for (body, sig) in mine {
+                if Instant::now() >= deadline {
+                    break;
+                }
+                let r = http
+                    .post(&url)
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .header("x-twilio-signature", sig)
+                    .body(body)
+                    .send()
+                    .await?;
                 anyhow::ensure!(r.status().is_success(), "the server answered {}", r.status());
                 n += 1;
             }
@@ -184,7 +228,7 @@ async fn send(base: &str, phones: Arc<Vec<String>>, senders: usize, seconds: f64
 }
 
 fn figures(a: &Args, m: &Measured) -> Vec<Figure> {
-    vec![
+    let mut f = vec![
         Figure {
             name: format!("Accepted webhook events, {} senders (signature + durable inbox)", a.senders),
             value: m.accepted,
@@ -203,7 +247,19 @@ fn figures(a: &Args, m: &Measured) -> Vec<Figure> {
             better: Better::Higher,
             goal: Some(GOAL_PROCESSED_PER_S),
         },
-    ]
+    ];
+    for (p, goal) in [(50.0, None), (99.0, Some(GOAL_P99_MS))] {
+        f.push(Figure {
+            name: format!("Webhook to a team lead's cache at {}/s, p{p}", a.rate),
+            value: percentile_ms(&m.to_cache, p),
+            baseline_name: format!("the provider's 2xx for the same webhooks, p{p}"),
+            baseline: percentile_ms(&m.to_answer, p),
+            unit: "ms",
+            better: Better::Lower,
+            goal,
+        });
+    }
+    f
 }
 
 fn yes(met: bool) -> &'static str {
@@ -214,30 +270,184 @@ fn write_report(a: &Args, m: &Measured, table: &str, minutes: f64) -> anyhow::Re
     let share = m.accepted / m.raw_accept;
     let section = format!(
         "## Intake\n\n\
-         Written by `tideline bench-intake --senders {} --seconds {}` on {} ({}, {} build) in {minutes:.1} min. \
+         Written by `tideline bench-intake --senders {} --seconds {} --rate {}` on {} ({}, {} build) in {minutes:.1} min. \
          Regenerate with `cargo run --release -p tideline -- bench-intake`.\n\n\
          One private PostgreSQL cluster with **fsync on**, the server and the senders in one process on this \
-         machine, over loopback. The senders post correctly signed Twilio SMS webhooks from the demo's \
-         customers' numbers to an instance with no ingest workers; then an instance with {WORKERS} workers \
-         processes the {} stored events (each matched, threaded onto or opening a case, with its touchpoint, \
-         case event, SLA effect and change rows). Ratios are Tideline ÷ baseline.\n\n\
+         machine (2 cores shared), over loopback. The senders stand in for the provider: they build and sign \
+         their Twilio SMS webhooks (from the demo customers' numbers) before the clock starts. \
+         **Accepting:** they post to an instance with no ingest workers, so the figure is the signature check \
+         and the durable inbox write (group commit: many events per fsync) alone. **Processing:** an instance \
+         with {WORKERS} workers drains the {} stored events; each is matched, threaded onto or opening a case, \
+         with its touchpoint, case event, SLA effect and change rows. The demo tenant has {DEMO_CUSTOMERS} \
+         customers, so the two workers' batches always share customers and mostly take turns on their locks. \
+         **Latency:** a team lead's sync engine holds the whole tenant while webhooks arrive at {}/s; a probe \
+         arrives when the engine reports its customer changed and the probe is then in the cache (a little \
+         late, never early). Ratios are Tideline ÷ baseline.\n\n\
          {table}\n\
          - **Accept goals:** ≥ {:.0}k events/s: {}; ≥ {GOAL_SHARE_OF_RAW}× the raw commits: {} ({share:.2}×).\n\
          - **Process goal:** ≥ {:.0}k events/s: {}.\n\
-         - **Not measured yet:** webhook to an agent's cache at 1,000 events/s (goal p99 ≤ 500 ms).\n",
+         - **Latency goal:** webhook to cache p99 ≤ {GOAL_P99_MS:.0} ms: {}.\n",
         a.senders,
         a.seconds,
+        a.rate,
         Timestamp::now().strftime("%Y-%m-%d"),
         report::machine(),
         if cfg!(debug_assertions) { "debug" } else { "release" },
         m.events,
+        a.rate,
         GOAL_ACCEPTED_PER_S / 1e3,
         yes(m.accepted >= GOAL_ACCEPTED_PER_S),
         yes(share >= GOAL_SHARE_OF_RAW),
         GOAL_PROCESSED_PER_S / 1e3,
         yes(m.processed >= GOAL_PROCESSED_PER_S),
+        yes(percentile_ms(&m.to_cache, 99.0) <= GOAL_P99_MS),
     );
     let doc = std::fs::read_to_string(&a.out).unwrap_or_else(|_| "# Benchmarks\n".into());
     std::fs::write(&a.out, report::replace_section(&doc, "intake", &section))
         .with_context(|| format!("cannot write {}", a.out.display()))
+}
+
+/// One signed SMS webhook: the URL, the form body and its signature.
+fn signed_sms(url: &str, token: &str, sid: &str, from: &str, body: &str) -> (String, String) {
+    let params: Vec<(String, String)> = [
+        ("AccountSid", DEMO_ACCOUNT_SID),
+        ("ApiVersion", "2010-04-01"),
+        ("MessageSid", sid),
+        ("From", from),
+        ("To", "+447700900000"),
+        ("Body", body),
+        ("NumMedia", "0"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let sig = twilio::signature(token, url, &params);
+    (form_urlencoded::Serializer::new(String::new()).extend_pairs(params.iter()).finish(), sig)
+}
+
+fn sms_url(base: &str) -> anyhow::Result<(String, &'static str)> {
+    let (name, _, token) =
+        DEMO_CHANNELS.iter().find(|(_, k, _)| *k == ChannelKind::TwilioSms).context("no demo SMS channel")?;
+    Ok((format!("{base}{}", ChannelKind::TwilioSms.webhook_path(name).context("an SMS webhook")?), token))
+}
+
+/// Webhook → cache: a team lead's engine syncs the whole tenant while SMS webhooks
+/// arrive at `rate` per second for `seconds`. Each probe's arrival is the moment the
+/// engine reported its customer changed and the probe was then found in the cache (a
+/// little late, never early). Returns (to the cache, to the 2xx).
+fn latency(
+    rt: &tokio::runtime::Runtime,
+    server: &RunningServer,
+    dir: &Path,
+    rate: u32,
+    seconds: f64,
+) -> anyhow::Result<(Vec<Duration>, Vec<Duration>)> {
+    anyhow::ensure!(rate >= 1, "--rate must be at least 1");
+    let count = (f64::from(rate) * seconds).ceil() as usize;
+    say(&format!("latency: {count} webhooks at {rate}/s into a team lead's synced cache"));
+    rt.block_on(bs::add_user(server, "bench-lead", Role::TeamLead, vec![]))?;
+    let token = sign_in(&server.url(), "bench-lead", bs::PASSWORD)?.token;
+    let path = dir.join("lead.db");
+    let store = Store::create(&path, StoreConfig::default())?;
+    let (tx, rx) = std::sync::mpsc::channel::<(Vec<CustomerId>, Instant)>();
+    let engine = SyncEngine::start(store, Connection { server: server.url(), token }, move |e| {
+        if let SyncEvent::Changed { customers, .. } = e {
+            let _ = tx.send((customers, Instant::now()));
+        }
+    });
+    let head = rt.block_on(bs::head(server))?;
+    let began = Instant::now();
+    loop {
+        let s = engine.status();
+        if s.online && s.initial_sync_done && s.cursor >= head {
+            break;
+        }
+        anyhow::ensure!(
+            began.elapsed() < Duration::from_secs(120),
+            "the lead's engine did not sync: {:?}",
+            s.last_error
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let reader = Store::open(&path, StoreConfig::default())?;
+    while rx.try_recv().is_ok() {}
+
+    let (url, secret) = sms_url(&server.url())?;
+    let phones = demo_phones();
+    let requests: Vec<(String, String)> = (0..count)
+        .map(|i| signed_sms(&url, secret, &format!("SMLAT{i:029}"), &phones[i % phones.len()], &format!("{PROBE}{i}")))
+        .collect();
+    let sent: Arc<std::sync::Mutex<Vec<Option<Sent>>>> = Arc::new(std::sync::Mutex::new(vec![None; count]));
+    let sending = {
+        let sent = sent.clone();
+        rt.spawn(async move {
+            let http = reqwest::Client::new();
+            let mut tick = tokio::time::interval(Duration::from_secs(1) / rate);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+            let mut answers = Vec::with_capacity(requests.len());
+            for (i, (body, sig)) in requests.into_iter().enumerate() {
+                tick.tick().await;
+                let (http, url, sent) = (http.clone(), url.clone(), sent.clone());
+                answers.push(tokio::spawn(async move {
+                    let t0 = Instant::now();
+                    lock(&sent)[i] = Some((t0, None));
+                    let r = http
+                        .post(&url)
+                        .header("content-type", "application/x-www-form-urlencoded")
+                        .header("x-twilio-signature", sig)
+                        .body(body)
+                        .send()
+                        .await?;
+                    anyhow::ensure!(r.status().is_success(), "the server answered {}", r.status());
+                    lock(&sent)[i] = Some((t0, Some(Instant::now())));
+                    anyhow::Ok(())
+                }));
+            }
+            for a in answers {
+                a.await??;
+            }
+            anyhow::Ok(())
+        })
+    };
+
+    let mut arrived: Vec<Option<Instant>> = vec![None; count];
+    let mut left = count;
+    let deadline = Instant::now() + Duration::from_secs_f64(seconds + 60.0);
+    while left > 0 {
+        let wait = deadline.saturating_duration_since(Instant::now());
+        let Ok((customers, at)) = rx.recv_timeout(wait) else {
+            anyhow::bail!("{left} of {count} probes never reached the lead's cache");
+        };
+        for c in customers {
+            for item in reader.timeline(&TimelineQuery::newest(c, 100))?.items {
+                if let TimelineItem::Touchpoint(t) = item
+                    && let Some(i) =
+                        t.body.as_deref().and_then(|b| b.strip_prefix(PROBE)).and_then(|n| n.parse::<usize>().ok())
+                    && i < count
+                    && arrived[i].is_none()
+                {
+                    arrived[i] = Some(at);
+                    left -= 1;
+                }
+            }
+        }
+    }
+    rt.block_on(sending)??;
+    engine.stop();
+    let sent = lock(&sent);
+    let mut to_cache = Vec::with_capacity(count);
+    let mut to_answer = Vec::with_capacity(count);
+    for (s, a) in sent.iter().zip(&arrived) {
+        let (Some((t0, Some(answered))), Some(at)) = (s, a) else { anyhow::bail!("a probe was not recorded") };
+        to_cache.push(at.saturating_duration_since(*t0));
+        to_answer.push(answered.saturating_duration_since(*t0));
+    }
+    Ok((to_cache, to_answer))
+}
+
+/// When a probe was sent, and when its 2xx came back.
+type Sent = (Instant, Option<Instant>);
+
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }

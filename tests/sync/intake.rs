@@ -545,3 +545,38 @@ fn concurrent_workers_process_every_event_once_and_thread_alike() {
     assert_eq!(outcomes.len(), calls, "one touchpoint per call");
     assert!(outcomes.iter().all(|o| o.as_deref() == Some("answered")), "{outcomes:?}");
 }
+
+/// A provider that retries before its first try was answered: the same event arrives
+/// many times at once, and may share one commit with itself. Every copy gets 2xx; one
+/// is stored.
+#[test]
+fn the_same_event_sent_many_times_at_once_is_stored_once() {
+    let b = Backend::accepting_only();
+    configure(&b, "http://127.0.0.1:9");
+    let (_, phone) = customer_with(&b, "phone");
+    let sms = [
+        ("AccountSid", ACCOUNT),
+        ("ApiVersion", "2010-04-01"),
+        ("MessageSid", "SM77777777777777777777777777777777"),
+        ("From", phone.as_str()),
+        ("To", "+447700900000"),
+        ("Body", "Hello?"),
+        ("NumMedia", "0"),
+    ];
+    let url = format!("{}/v1/webhooks/twilio-sms/sms", b.url());
+    let (owned, body) = form_body(&sms);
+    let sig = twilio::signature(TOKEN, &url, &owned);
+    let answers: Vec<StatusCode> = rt().block_on(async {
+        let http = reqwest::Client::new();
+        let sends = (0..16).map(|_| {
+            http.post(&url)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("x-twilio-signature", &sig)
+                .body(body.clone())
+                .send()
+        });
+        futures_util::future::join_all(sends).await.into_iter().map(|r| r.unwrap().status()).collect()
+    });
+    assert!(answers.iter().all(|s| *s == StatusCode::OK), "{answers:?}");
+    assert_eq!(inbox_rows(&b), 1);
+}

@@ -177,6 +177,8 @@ impl Server {
             identities,
             public_url: config.public_url.clone().unwrap_or_else(|| format!("http://{addr}")),
             ingest_wake,
+            acceptor: ingest::acceptor::Acceptor::start(db.pool.clone()),
+            channels: Default::default(),
         };
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
         let router = http::router(state);

@@ -32,6 +32,9 @@ pub struct AppState {
     pub public_url: String,
     /// Woken when this instance stores an inbox event, so its ingest workers start now.
     pub ingest_wake: Arc<tokio::sync::Notify>,
+    /// Stores verified webhook events, many to a commit.
+    pub acceptor: crate::ingest::acceptor::Acceptor,
+    pub channels: Arc<crate::ingest::channel_cache::ChannelCache>,
 }
 
 pub fn router(state: AppState) -> Router {

@@ -6,11 +6,12 @@
 //! handle is answered 200, logged and dropped, so the provider does not retry it
 //! forever. Only a stored event is answered 2xx ([`crate::ingest::accept`]).
 
-use crate::db::channels::{self, ChannelConfig, ChannelKind};
+use crate::db::channels::{ChannelConfig, ChannelKind};
 use crate::domain::users::DEFAULT_TENANT;
 use crate::http::AppState;
 use crate::http::error::ApiError;
-use crate::ingest::{self, Accepted};
+use crate::ingest::Accepted;
+use crate::ingest::acceptor::Event;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -47,8 +48,7 @@ fn body(b: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
 }
 
 async fn configured(state: &AppState, name: &str, kind: ChannelKind) -> Result<ChannelConfig, ApiError> {
-    let client = state.pool.get().await?;
-    match channels::get(&**client, DEFAULT_TENANT, name).await? {
+    match state.channels.get(&state.pool, DEFAULT_TENANT, name).await? {
         Some(c) if c.kind == kind => Ok(c),
         _ => Err(ApiError::not_found(format!("No {kind} channel named `{name}` is configured."))),
     }
@@ -64,9 +64,14 @@ fn malformed(e: impl std::fmt::Display) -> ApiError {
 }
 
 async fn store(state: &AppState, cfg: &ChannelConfig, event_id: &str, payload: &[u8]) -> Result<(), ApiError> {
-    let client = state.pool.get().await?;
-    let kind = cfg.kind.as_str();
-    match ingest::accept(&**client, DEFAULT_TENANT, &cfg.name, kind, event_id, payload).await? {
+    let event = Event {
+        tenant: DEFAULT_TENANT.to_string(),
+        channel: cfg.name.clone(),
+        kind: cfg.kind.as_str().to_string(),
+        event_id: event_id.to_string(),
+        payload: payload.to_vec(),
+    };
+    match state.acceptor.accept(event).await? {
         Accepted::Stored => state.ingest_wake.notify_one(),
         Accepted::Duplicate => tracing::info!(channel = %cfg.name, event_id, "duplicate webhook event; already stored"),
     }

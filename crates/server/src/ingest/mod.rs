@@ -2,17 +2,20 @@
 //!
 //! 1. A webhook handler (`http::webhooks`) verifies the provider's signature over the
 //!    raw bytes and parses the body into typed values (`tideline-channels`).
-//! 2. [`accept`] stores the raw event in `inbox`, keyed by (channel, provider event
-//!    id); only then does the provider get its 2xx. A retry of the same event hits the
+//! 2. [`acceptor`] stores the raw event in `inbox`, keyed by (channel, provider event
+//!    id), many events to a commit; only then does the provider get its 2xx. A retry of the same event hits the
 //!    key and changes nothing, so from that 2xx on the event cannot be lost.
 //! 3. [`worker`] drains the inbox in batches on any number of instances
 //!    (`FOR UPDATE SKIP LOCKED`): [`parse`] re-reads the stored bytes, [`contact`]
 //!    matches, threads, routes and writes the touchpoint, case events and change rows
-//!    in the batch's transaction.
+//!    in the batch's transaction; [`batch`] does that for all of a batch's new
+//!    contacts with one statement per table.
 //! 4. An event that cannot be processed is kept as `failed` with its reason; admins
 //!    list and replay them ([`failed`], [`retry`]).
 
+pub mod acceptor;
 pub mod batch;
+pub mod channel_cache;
 pub mod contact;
 pub mod import;
 pub mod parse;
@@ -32,6 +35,7 @@ pub enum Accepted {
 }
 
 /// Stores a verified event durably (the caller answers 2xx only after this returns).
+/// Webhooks go through [`acceptor::Acceptor`], which stores many in one commit.
 pub async fn accept<C: GenericClient>(
     client: &C,
     tenant: &str,
