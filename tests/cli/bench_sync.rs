@@ -16,9 +16,16 @@ fn bench_sync_writes_its_section_with_numbers() {
     let (begin, end) = (doc.find("<!-- sync:begin -->").unwrap(), doc.find("<!-- sync:end -->").unwrap());
     assert!(doc.find("<!-- console:end -->").unwrap() < begin && doc.find("## Notes").unwrap() > end, "{doc}");
     let section = &doc[begin..end];
-    for figure in
-        ["Initial sync", "Propagation to 5 connected engines, p99", "Push throughput, 16 pushers, batches of 1"]
-    {
+    assert_figures(
+        section,
+        &["Initial sync", "Propagation to 5 connected engines, p99", "Push throughput, 16 pushers, batches of 1"],
+    );
+    assert!(section.contains("fsync on"), "{section}");
+}
+
+/// Each named figure's row has a positive value, a positive baseline and a finite ratio.
+pub fn assert_figures(section: &str, figures: &[&str]) {
+    for figure in figures {
         let row =
             section.lines().find(|l| l.starts_with(&format!("| {figure}"))).unwrap_or_else(|| panic!("{section}"));
         let cells: Vec<&str> = row.split('|').map(str::trim).collect();
@@ -28,5 +35,4 @@ fn bench_sync_writes_its_section_with_numbers() {
         assert!(number(cells[3].rsplit(':').next().unwrap()).is_some_and(|v| v > 0.0), "{row}");
         assert!(cells[4].ends_with('×') && cells[4] != "inf×" && cells[4] != "NaN×", "{row}");
     }
-    assert!(section.contains("fsync on"), "{section}");
 }

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
+mod bench_intake;
 mod bench_sync;
 
 fn tideline(args: &[&str]) -> Output {

@@ -447,8 +447,8 @@ fn an_event_answered_2xx_survives_a_kill_and_is_processed_once() {
 
 /// Four workers drain one inbox at once: many customers' texts interleaved, and calls
 /// whose callbacks land in the same batch. Nothing fails or deadlocks, each text is on
-/// its customer's timeline once, one customer's texts thread onto one case, and each
-/// call is one touchpoint with its final status.
+/// its customer's timeline once, one customer's texts thread onto one case, each call
+/// is one touchpoint with its final status, and a lead syncing meanwhile misses nothing.
 #[test]
 fn concurrent_workers_process_every_event_once_and_thread_alike() {
     let b = Backend::accepting_only();
@@ -498,6 +498,8 @@ fn concurrent_workers_process_every_event_once_and_thread_alike() {
         }
     }
 
+    // Connected while the workers run, so it pulls mid-way: no change may be skipped.
+    let lead = Client::start(&b.url(), "lead");
     let pool = b.server.as_ref().unwrap().database().pool.clone();
     rt().block_on(async {
         let workers: Vec<_> = (0..4)
@@ -532,6 +534,14 @@ fn concurrent_workers_process_every_event_once_and_thread_alike() {
         let cases: std::collections::HashSet<Option<i64>> = rows.iter().map(|r| r.get(1)).collect();
         assert_eq!(cases.len(), 1, "C-{customer}'s texts thread onto one case: {cases:?}");
         assert!(!cases.contains(&None));
+    }
+    settle(&b, &lead);
+    for (customer, _) in &phones {
+        let cached = cached_touchpoints(&lead, CustomerId(*customer))
+            .into_iter()
+            .filter(|t| t.body.as_deref().is_some_and(|b| b.starts_with("text ")))
+            .count();
+        assert_eq!(cached, texts / phones.len(), "the lead's cache has every text of C-{customer}");
     }
     let outcomes: Vec<Option<String>> = query(
         &b.db_url,

@@ -10,10 +10,11 @@
 
 use crate::error::ServerError;
 use serde_json::Value;
+use std::collections::HashMap;
 use tideline_sync::protocol::{Change, Record};
 use tokio_postgres::GenericClient;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     Customer,
     Case,
@@ -90,6 +91,31 @@ impl ChangeBatch {
     /// position and queues the poke (sent by PostgreSQL on commit). Must be the
     /// transaction's last write. Returns the new head, or `None` if nothing changed.
     pub async fn finish<C: GenericClient>(self, tx: &C, tenant: &str) -> Result<Option<i64>, ServerError> {
+        let Some(positioned) = self.allocate(tx, tenant).await? else {
+            return Ok(None);
+        };
+        for kind in [Kind::Customer, Kind::Case, Kind::Event, Kind::Touchpoint] {
+            let (ids, pos): (Vec<i64>, Vec<i64>) =
+                positioned.of.iter().filter(|((k, _), _)| *k == kind).map(|((_, id), p)| (*id, *p)).unzip();
+            if ids.is_empty() {
+                continue;
+            }
+            let sql = format!(
+                "UPDATE {} t SET pos = u.pos FROM unnest($2::bigint[], $3::bigint[]) AS u(id, pos)
+                 WHERE t.tenant_id = $1 AND t.id = u.id",
+                kind.table()
+            );
+            tx.execute(&sql, &[&tenant, &ids, &pos]).await?;
+        }
+        Ok(Some(positioned.head))
+    }
+
+    /// As [`ChangeBatch::finish`], for a writer that has not written its records yet:
+    /// allocates positions, writes the change rows and queues the poke, and returns
+    /// each record's position for the writer to store with it (one write per record
+    /// instead of an insert and an update). The tenant row lock it takes is held to
+    /// commit, so the writer should have every other lock it needs by now.
+    pub async fn allocate<C: GenericClient>(self, tx: &C, tenant: &str) -> Result<Option<Positioned>, ServerError> {
         if self.items.is_empty() {
             return Ok(None);
         }
@@ -101,27 +127,23 @@ impl ChangeBatch {
         let first = head - n + 1;
         let positions: Vec<i64> = (first..=head).collect();
         insert_changes(tx, tenant, &positions, &self.items).await?;
-        for kind in [Kind::Customer, Kind::Case, Kind::Event, Kind::Touchpoint] {
-            let (ids, pos): (Vec<i64>, Vec<i64>) = self
-                .items
-                .iter()
-                .zip(&positions)
-                .filter(|(c, _)| c.kind == kind)
-                .map(|(c, p)| (c.record_id, *p))
-                .unzip();
-            if ids.is_empty() {
-                continue;
-            }
-            let sql = format!(
-                "UPDATE {} t SET pos = u.pos FROM unnest($2::bigint[], $3::bigint[]) AS u(id, pos)
-                 WHERE t.tenant_id = $1 AND t.id = u.id",
-                kind.table()
-            );
-            tx.execute(&sql, &[&tenant, &ids, &pos]).await?;
-        }
         let payload = format!("{tenant}:{head}");
         tx.execute("SELECT pg_notify('tideline_changes', $1)", &[&payload]).await?;
-        Ok(Some(head))
+        let of = self.items.iter().zip(positions).map(|(c, p)| ((c.kind, c.record_id), p)).collect();
+        Ok(Some(Positioned { head, of }))
+    }
+}
+
+/// Positions given to a batch's records.
+pub struct Positioned {
+    pub head: i64,
+    /// (kind, record id) → position; a record appears once.
+    pub of: HashMap<(Kind, i64), i64>,
+}
+
+impl Positioned {
+    pub fn of(&self, kind: Kind, id: i64) -> Option<i64> {
+        self.of.get(&(kind, id)).copied()
     }
 }
 

@@ -8,8 +8,8 @@ pub const LOCK_CASE: i64 = 2;
 pub const LOCK_IDENTITIES: i64 = 3;
 /// Ingestion: one customer's contacts are threaded one at a time.
 pub const LOCK_CUSTOMER: i64 = 4;
-/// Ingestion: reports of one contact (a call's callbacks) are applied one at a time,
-/// taken before any other lock of the event.
+/// Ingestion: reports of one contact (a call's callbacks) are applied one at a time.
+/// A worker takes every lock of its batch at once, in key order ([`lock_all`]).
 pub const LOCK_CONTACT: i64 = 5;
 
 pub fn lock_key(ns: i64, id: i64) -> i64 {

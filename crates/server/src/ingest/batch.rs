@@ -9,14 +9,14 @@
 //! locks ([`contact::lock_batch`]) and wraps this in a savepoint: if a write fails,
 //! every event goes one by one instead, so one bad event still cannot sink the rest.
 
-use crate::db::changes::{ChangeBatch, Kind, NewChange};
+use crate::db::changes::{ChangeBatch, Kind, NewChange, Positioned};
 use crate::db::channels::ChannelKind;
 use crate::error::ServerError;
 use crate::ingest::contact::{self, Applied, Decision, IntakeRules, Owners};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use tideline_core::intake::Contact;
-use tideline_core::{Case, CaseEvent, CaseId, CustomerId, Touchpoint, TouchpointId};
+use tideline_core::{Case, CaseEvent, CaseId, CustomerId, Identity, Touchpoint, TouchpointId};
 use tokio_postgres::GenericClient;
 use tokio_postgres::types::ToSql;
 
@@ -28,6 +28,9 @@ pub struct Item<'a> {
     pub channel: &'a str,
     pub kind: ChannelKind,
     pub contact: &'a Contact,
+    /// The sender, parsed once for the batch ([`contact::sender`]; phone numbers are
+    /// costly to parse).
+    pub identity: Option<Identity>,
 }
 
 /// What a contact does, decided in memory.
@@ -59,7 +62,6 @@ impl Ids {
 /// ids of those it left for the one-by-one path.
 pub async fn run<C: GenericClient>(
     tx: &C,
-    changes: &mut ChangeBatch,
     tenant: &str,
     items: &[Item<'_>],
     owners: &Owners,
@@ -109,6 +111,7 @@ pub async fn run<C: GenericClient>(
     let plans = plan_all(&mine, cases, owners, rules, &mut ids);
 
     let mut w = Writes::default();
+    let mut changes = ChangeBatch::default();
     for (item, plan) in mine.iter().zip(plans) {
         match plan {
             Err(e) => w.inbox.push((item.inbox_id, "failed", reason(&e))),
@@ -119,11 +122,14 @@ pub async fn run<C: GenericClient>(
                     case: p.touchpoint.case_id,
                 };
                 w.inbox.push((item.inbox_id, "done", applied.note()));
-                w.add(changes, item, p, &mut event_ids)?;
+                w.add(&mut changes, item, p, &mut event_ids)?;
             }
         }
     }
-    w.flush(tx, tenant).await?;
+    // Every lock is held by now, so positions can be given before the records are
+    // written, and each record is written once, with its position.
+    let positioned = changes.allocate(tx, tenant).await?;
+    w.flush(tx, tenant, positioned.as_ref()).await?;
     Ok(left)
 }
 
@@ -147,7 +153,7 @@ fn plan_all(
         .enumerate()
         .map(|(n, item)| {
             let c = item.contact;
-            let identity = contact::sender(c, &rules.identities);
+            let identity = item.identity.clone();
             let customer =
                 identity.as_ref().and_then(|i| owners.get(&(i.kind().as_str().to_string(), i.value().to_string())));
             let decision = match customer {
@@ -231,7 +237,13 @@ impl Writes {
     }
 
     /// One statement per table, all sent before the first answer is awaited.
-    async fn flush<C: GenericClient>(self, tx: &C, tenant: &str) -> Result<(), ServerError> {
+    async fn flush<C: GenericClient>(
+        self,
+        tx: &C,
+        tenant: &str,
+        positioned: Option<&Positioned>,
+    ) -> Result<(), ServerError> {
+        let pos = |kind: Kind, id: i64| positioned.and_then(|p| p.of(kind, id));
         let cases: Vec<&(Case, Value)> = self.cases.values().collect();
         let case_ids: Vec<i64> = cases.iter().map(|(c, _)| c.id.0).collect();
         let case_customers: Vec<i64> = cases.iter().map(|(c, _)| c.customer_id.0).collect();
@@ -239,13 +251,23 @@ impl Writes {
         let case_assignees: Vec<Option<&str>> = cases.iter().map(|(c, _)| c.assignee.as_deref()).collect();
         let case_statuses: Vec<&str> = cases.iter().map(|(c, _)| c.status.as_str()).collect();
         let case_docs: Vec<&Value> = cases.iter().map(|(_, d)| d).collect();
-        let cases_params: Params =
-            &[&tenant, &case_ids, &case_customers, &case_queues, &case_assignees, &case_statuses, &case_docs];
+        let case_pos: Vec<Option<i64>> = case_ids.iter().map(|id| pos(Kind::Case, *id)).collect();
+        let cases_params: Params = &[
+            &tenant,
+            &case_ids,
+            &case_customers,
+            &case_queues,
+            &case_assignees,
+            &case_statuses,
+            &case_docs,
+            &case_pos,
+        ];
         let write_cases = tx.execute(
-            "INSERT INTO cases (tenant_id, id, customer_id, queue, assignee, status, doc)
-             SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::jsonb[])
+            "INSERT INTO cases (tenant_id, id, customer_id, queue, assignee, status, doc, pos)
+             SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::jsonb[],
+                 $8::bigint[])
              ON CONFLICT (tenant_id, id) DO UPDATE SET queue = excluded.queue, assignee = excluded.assignee,
-                 status = excluded.status, doc = excluded.doc, pos = NULL",
+                 status = excluded.status, doc = excluded.doc, pos = excluded.pos",
             cases_params,
         );
 
@@ -254,10 +276,11 @@ impl Writes {
         let ev_customers: Vec<i64> = self.events.iter().map(|(_, e, _)| e.customer_id.0).collect();
         let ev_actors: Vec<String> = self.events.iter().map(|(_, e, _)| e.actor.to_string()).collect();
         let ev_docs: Vec<&Value> = self.events.iter().map(|(_, _, d)| d).collect();
-        let events_params: Params = &[&tenant, &ev_ids, &ev_cases, &ev_customers, &ev_actors, &ev_docs];
+        let ev_pos: Vec<Option<i64>> = ev_ids.iter().map(|id| pos(Kind::Event, *id)).collect();
+        let events_params: Params = &[&tenant, &ev_ids, &ev_cases, &ev_customers, &ev_actors, &ev_docs, &ev_pos];
         let write_events = tx.execute(
-            "INSERT INTO case_events (tenant_id, id, case_id, customer_id, actor, doc)
-             SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::jsonb[])",
+            "INSERT INTO case_events (tenant_id, id, case_id, customer_id, actor, doc, pos)
+             SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::jsonb[], $7::bigint[])",
             events_params,
         );
 
@@ -269,10 +292,13 @@ impl Writes {
         let tp_values: Vec<Option<&str>> =
             self.touchpoints.iter().map(|(t, _)| t.identity.as_ref().map(|i| i.value())).collect();
         let tp_docs: Vec<&Value> = self.touchpoints.iter().map(|(_, d)| d).collect();
-        let touchpoints_params: Params = &[&tenant, &tp_ids, &tp_customers, &tp_cases, &tp_kinds, &tp_values, &tp_docs];
+        let tp_pos: Vec<Option<i64>> = tp_ids.iter().map(|id| pos(Kind::Touchpoint, *id)).collect();
+        let touchpoints_params: Params =
+            &[&tenant, &tp_ids, &tp_customers, &tp_cases, &tp_kinds, &tp_values, &tp_docs, &tp_pos];
         let write_touchpoints = tx.execute(
-            "INSERT INTO touchpoints (tenant_id, id, customer_id, case_id, identity_kind, identity_value, doc)
-             SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::jsonb[])",
+            "INSERT INTO touchpoints (tenant_id, id, customer_id, case_id, identity_kind, identity_value, doc, pos)
+             SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::jsonb[],
+                 $8::bigint[])",
             touchpoints_params,
         );
 

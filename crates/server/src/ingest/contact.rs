@@ -58,15 +58,11 @@ pub type Owners = HashMap<(String, String), CustomerId>;
 pub async fn lock_batch<C: GenericClient>(
     tx: &C,
     tenant: &str,
-    contacts: &[&Contact],
-    identities: &IdentityContext,
+    items: &[crate::ingest::batch::Item<'_>],
 ) -> Result<Owners, ServerError> {
-    let mut keys: Vec<i64> = contacts.iter().map(|c| contact_lock(tenant, c)).collect();
-    let (kinds, values): (Vec<&str>, Vec<String>) = contacts
-        .iter()
-        .filter_map(|c| sender(c, identities))
-        .map(|i| (i.kind().as_str(), i.value().to_string()))
-        .unzip();
+    let mut keys: Vec<i64> = items.iter().map(|i| contact_lock(tenant, i.contact)).collect();
+    let (kinds, values): (Vec<&str>, Vec<&str>) =
+        items.iter().filter_map(|i| i.identity.as_ref()).map(|i| (i.kind().as_str(), i.value())).unzip();
     let owners: Owners = tx
         .query(
             "SELECT i.kind, i.value, i.customer_id FROM identities i

@@ -17,8 +17,7 @@ use jiff::Timestamp;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
-use tideline_core::IdentityContext;
-use tideline_core::intake::Contact;
+use tideline_core::{Identity, IdentityContext, IdentityKind};
 use tokio::sync::{Notify, watch};
 use tokio_postgres::GenericClient;
 
@@ -29,12 +28,21 @@ const IDLE_POLL: Duration = Duration::from_millis(250);
 
 /// Runs until `stop` turns true. `wake` is notified when this instance stores an event.
 pub async fn run(pool: Pool, identities: IdentityContext, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
+    let mut floor = 0;
     loop {
         if *stop.borrow() {
             return;
         }
-        match drain_once(&pool, &identities).await {
-            Ok(n) if n > 0 => continue,
+        match drain_from(&pool, &identities, floor).await {
+            Ok(Drained { claimed: n, next }) if n > 0 => {
+                floor = next;
+                continue;
+            }
+            // Nothing above the floor: look once more from the start (replays, deferrals).
+            Ok(_) if floor > 0 => {
+                floor = 0;
+                continue;
+            }
             Ok(_) => {}
             Err(e) => {
                 tracing::warn!(error = %e, "ingest batch failed; its events stay pending and are retried");
@@ -59,17 +67,30 @@ struct Claimed {
 
 /// Processes one batch; returns how many events it claimed.
 pub async fn drain_once(pool: &Pool, identities: &IdentityContext) -> Result<usize, ServerError> {
+    Ok(drain_from(pool, identities, 0).await?.claimed)
+}
+
+/// What a batch did, and where the worker's next claim starts.
+struct Drained {
+    claimed: usize,
+    next: i64,
+}
+
+/// Processes one batch of pending events with ids from `floor` on. The worker keeps the
+/// floor above what it has done: processed rows stay in the pending index until vacuum,
+/// and a claim from the start would step over all of them every time.
+async fn drain_from(pool: &Pool, identities: &IdentityContext, floor: i64) -> Result<Drained, ServerError> {
     let mut client = pool.get().await?;
     let mut tx = client.transaction().await?;
     let rows = tx
         .query(
             "SELECT id, tenant_id, channel, kind, payload, received_at FROM inbox
-             WHERE state = 'pending' ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
-            &[&BATCH],
+             WHERE state = 'pending' AND id >= $2 ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
+            &[&BATCH, &floor],
         )
         .await?;
     if rows.is_empty() {
-        return Ok(0);
+        return Ok(Drained { claimed: 0, next: floor });
     }
     let claimed: Vec<Claimed> = rows
         .iter()
@@ -87,6 +108,7 @@ pub async fn drain_once(pool: &Pool, identities: &IdentityContext) -> Result<usi
         .collect();
     let mut rules: HashMap<String, IntakeRules> = HashMap::new();
     let mut contacts: HashMap<&str, Vec<batch::Item>> = HashMap::new();
+    let mut senders: HashMap<Option<(IdentityKind, String)>, Option<Identity>> = HashMap::new();
     let parsed: Vec<Result<Parsed, ServerError>> = claimed.iter().map(read).collect();
     for (ev, p) in claimed.iter().zip(&parsed) {
         if !rules.contains_key(&ev.tenant) {
@@ -94,21 +116,24 @@ pub async fn drain_once(pool: &Pool, identities: &IdentityContext) -> Result<usi
             rules.insert(ev.tenant.clone(), r);
         }
         if let (Ok(Parsed::Contact(c)), Ok(kind)) = (p, ev.kind.parse::<ChannelKind>()) {
-            let item = batch::Item { inbox_id: ev.id, channel: &ev.channel, kind, contact: c };
+            // One parse per sender and batch: a busy customer sends many.
+            let identity = senders
+                .entry(c.sender.clone())
+                .or_insert_with(|| contact::sender(c, &rules[&ev.tenant].identities))
+                .clone();
+            let item = batch::Item { inbox_id: ev.id, channel: &ev.channel, kind, contact: c, identity };
             contacts.entry(&ev.tenant).or_default().push(item);
         }
     }
     let mut changes: HashMap<String, ChangeBatch> = HashMap::new();
+    let mut deferred = false;
     let mut one_by_one: HashSet<i64> = claimed.iter().map(|e| e.id).collect();
     for (tenant, items) in &contacts {
-        let of_batch: Vec<&Contact> = items.iter().map(|i| i.contact).collect();
-        let owners = contact::lock_batch(&*tx, tenant, &of_batch, identities).await?;
+        let owners = contact::lock_batch(&*tx, tenant, items).await?;
         let sp = tx.savepoint("batch").await?;
-        let mut mine = ChangeBatch::default();
-        match batch::run(&*sp, &mut mine, tenant, items, &owners, &rules[*tenant]).await {
+        match batch::run(&*sp, tenant, items, &owners, &rules[*tenant]).await {
             Ok(left) => {
                 sp.commit().await?;
-                changes.entry(tenant.to_string()).or_default().extend(mine);
                 one_by_one.retain(|id| left.contains(id) || !items.iter().any(|i| i.inbox_id == *id));
             }
             Err(e) => {
@@ -144,6 +169,7 @@ pub async fn drain_once(pool: &Pool, identities: &IdentityContext) -> Result<usi
                 // is done; this event and the rest stay pending for the next batch.
                 sp.rollback().await?;
                 tracing::info!(inbox_id = ev.id, error = %e, "inbox event deferred to the next batch");
+                deferred = true;
                 break;
             }
             Err(e) => {
@@ -165,7 +191,8 @@ pub async fn drain_once(pool: &Pool, identities: &IdentityContext) -> Result<usi
         batch.finish(&*tx, &tenant).await?;
     }
     tx.commit().await?;
-    Ok(claimed.len())
+    let next = if deferred { 0 } else { claimed.iter().map(|e| e.id).max().unwrap_or(floor) + 1 };
+    Ok(Drained { claimed: claimed.len(), next })
 }
 
 async fn load_rules<C: GenericClient>(
