@@ -209,14 +209,7 @@ async fn send(base: &str, senders: usize, seconds: f64) -> anyhow::Result<usize>
                 if Instant::now() >= deadline {
                     break;
                 }
-                let r = http
-                    .post(&url)
-                    .header("content-type", "application/x-www-form-urlencoded")
-                    .header("x-twilio-signature", sig)
-                    .body(body)
-                    .send()
-                    .await?;
-                anyhow::ensure!(r.status().is_success(), "the server answered {}", r.status());
+                post(&http, &url, body, sig).await?;
                 n += 1;
             }
             anyhow::Ok(n)
@@ -331,6 +324,19 @@ fn signed_sms(url: &str, token: &str, sid: &str, from: &str, body: &str) -> (Str
     (form_urlencoded::Serializer::new(String::new()).extend_pairs(params.iter()).finish(), sig)
 }
 
+/// Posts one signed webhook; anything but 2xx fails the run.
+async fn post(http: &reqwest::Client, url: &str, body: String, sig: String) -> anyhow::Result<()> {
+    let r = http
+        .post(url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("x-twilio-signature", sig)
+        .body(body)
+        .send()
+        .await?;
+    anyhow::ensure!(r.status().is_success(), "the server answered {}", r.status());
+    Ok(())
+}
+
 fn sms_url(base: &str) -> anyhow::Result<(String, &'static str)> {
     let (name, _, token) =
         DEMO_CHANNELS.iter().find(|(_, k, _)| *k == ChannelKind::TwilioSms).context("no demo SMS channel")?;
@@ -398,14 +404,7 @@ fn latency(
                 answers.push(tokio::spawn(async move {
                     let t0 = Instant::now();
                     lock(&sent)[i] = Some((t0, None));
-                    let r = http
-                        .post(&url)
-                        .header("content-type", "application/x-www-form-urlencoded")
-                        .header("x-twilio-signature", sig)
-                        .body(body)
-                        .send()
-                        .await?;
-                    anyhow::ensure!(r.status().is_success(), "the server answered {}", r.status());
+                    post(&http, &url, body, sig).await?;
                     lock(&sent)[i] = Some((t0, Some(Instant::now())));
                     anyhow::Ok(())
                 }));

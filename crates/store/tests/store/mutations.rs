@@ -112,3 +112,40 @@ fn resolving_takes_the_case_out_of_the_queue() {
     );
     assert!(!in_queue(&f).contains(&1));
 }
+
+/// Retry on a failed reply shows it queued at once and sends the retry to the server;
+/// a reply that went out cannot be retried, and nothing is queued for it.
+#[test]
+fn only_a_failed_reply_can_be_retried() {
+    use tideline_core::{Channel, Delivery, Direction, TouchpointId};
+    let mut f = empty();
+    let mut l = f.store.loader(now()).unwrap();
+    l.customer(&customer(1, "Ann Lee", vec![id(tideline_core::IdentityKind::Phone, "020 7946 0018")])).unwrap();
+    for (n, delivery) in [
+        (1, Delivery::Failed { reason: "The number cannot receive texts.".into(), retryable: true }),
+        (2, Delivery::Sent),
+    ] {
+        let mut t = touchpoint(n, Some(1), Channel::Sms, "2026-03-02T13:30:00Z", "Our reply");
+        t.direction = Direction::Outbound;
+        t.actor = Actor::agent("sam");
+        t.facts.delivery = Some(delivery);
+        l.touchpoint(&t).unwrap();
+    }
+    l.finish().unwrap();
+    let delivery = |f: &Fixture, n: i64| {
+        let page = f.store.timeline(&tideline_store::TimelineQuery::newest(tideline_core::CustomerId(1), 10)).unwrap();
+        page.items.into_iter().find_map(|i| match i {
+            tideline_core::timeline::TimelineItem::Touchpoint(t) if t.id == TouchpointId(n) => t.facts.delivery,
+            _ => None,
+        })
+    };
+
+    let sam = Actor::agent("sam");
+    f.store.apply(&Mutation::RetryDelivery { touchpoint_id: TouchpointId(1) }, &sam, now()).unwrap();
+    assert_eq!(delivery(&f, 1), Some(Delivery::Queued));
+    let err = f.store.apply(&Mutation::RetryDelivery { touchpoint_id: TouchpointId(2) }, &sam, now()).unwrap_err();
+    assert!(matches!(err, StoreError::NotRetryable(TouchpointId(2))), "{err}");
+    assert_eq!(delivery(&f, 2), Some(Delivery::Sent));
+    let queued: Vec<&str> = f.store.outbox(10).unwrap().iter().map(|e| e.mutation.name()).collect();
+    assert_eq!(queued, ["retry_delivery"]);
+}
