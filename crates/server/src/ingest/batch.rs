@@ -82,9 +82,7 @@ pub async fn run<C: GenericClient>(
         return Ok(left);
     }
 
-    let mut customers: Vec<i64> = owners.values().map(|c| c.0).collect();
-    customers.sort_unstable();
-    customers.dedup();
+    let customers = contact::customers(owners);
     let mut cases: HashMap<CustomerId, Vec<Case>> = HashMap::new();
     for r in
         tx.query("SELECT doc FROM cases WHERE tenant_id = $1 AND customer_id = ANY($2)", &[&tenant, &customers]).await?
@@ -114,7 +112,7 @@ pub async fn run<C: GenericClient>(
     let mut changes = ChangeBatch::default();
     for (item, plan) in mine.iter().zip(plans) {
         match plan {
-            Err(e) => w.inbox.push((item.inbox_id, "failed", reason(&e))),
+            Err(e) => w.inbox.push((item.inbox_id, "failed", e.to_string())),
             Ok(p) => {
                 let applied = Applied::New {
                     touchpoint: p.touchpoint.id,
@@ -131,13 +129,6 @@ pub async fn run<C: GenericClient>(
     let positioned = changes.allocate(tx, tenant).await?;
     w.flush(tx, tenant, positioned.as_ref()).await?;
     Ok(left)
-}
-
-fn reason(e: &ServerError) -> String {
-    match e {
-        ServerError::BadInput(m) | ServerError::NotFound(m) => m.clone(),
-        other => other.to_string(),
-    }
 }
 
 /// Decides each contact in order; each sees the cases as the ones before it left them.

@@ -49,6 +49,14 @@ fn contact_lock(tenant: &str, contact: &Contact) -> i64 {
 /// Who owns the identities a batch's contacts came from: (kind, value) → customer.
 pub type Owners = HashMap<(String, String), CustomerId>;
 
+/// The distinct customers of `owners`, in id order.
+pub fn customers(owners: &Owners) -> Vec<i64> {
+    let mut ids: Vec<i64> = owners.values().map(|c| c.0).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
 /// Takes, in one sorted step before a batch runs, every lock its contacts will need:
 /// each contact's, and each matched customer's with all their cases'. A worker holds
 /// its locks until the batch commits, so without this two workers whose batches share
@@ -75,9 +83,7 @@ pub async fn lock_batch<C: GenericClient>(
         .iter()
         .map(|r| ((r.get(0), r.get(1)), CustomerId(r.get(2))))
         .collect();
-    let mut customers: Vec<i64> = owners.values().map(|c| c.0).collect();
-    customers.sort_unstable();
-    customers.dedup();
+    let customers = customers(&owners);
     keys.extend(customers.iter().map(|c| lock_key(LOCK_CUSTOMER, *c)));
     let cases =
         tx.query("SELECT id FROM cases WHERE tenant_id = $1 AND customer_id = ANY($2)", &[&tenant, &customers]).await?;

@@ -134,7 +134,9 @@ async fn drain_from(pool: &Pool, identities: &IdentityContext, floor: i64) -> Re
         match batch::run(&*sp, tenant, items, &owners, &rules[*tenant]).await {
             Ok(left) => {
                 sp.commit().await?;
-                one_by_one.retain(|id| left.contains(id) || !items.iter().any(|i| i.inbox_id == *id));
+                for done in items.iter().map(|i| i.inbox_id).filter(|id| !left.contains(id)) {
+                    one_by_one.remove(&done);
+                }
             }
             Err(e) => {
                 sp.rollback().await?;
@@ -174,10 +176,7 @@ async fn drain_from(pool: &Pool, identities: &IdentityContext, floor: i64) -> Re
             }
             Err(e) => {
                 sp.rollback().await?;
-                let reason = match &e {
-                    ServerError::BadInput(m) | ServerError::NotFound(m) => m.clone(),
-                    other => other.to_string(),
-                };
+                let reason = e.to_string();
                 tracing::warn!(inbox_id = ev.id, channel = %ev.channel, error = %reason, "inbox event failed");
                 tx.execute(
                     "UPDATE inbox SET state = 'failed', attempts = attempts + 1, error = $2 WHERE id = $1",
