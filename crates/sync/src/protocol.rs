@@ -307,6 +307,9 @@ pub enum ServerMessage {
     Poke { head: i64 },
     /// Who else has this case open, sent whenever it changes. Excludes the receiver.
     Presence { case_id: CaseId, people: Vec<PresenceEntry> },
+    /// The receiver asked to be present on a case outside their scope: they are not
+    /// announced there, and are told nobody's presence.
+    PresenceRefused { case_id: CaseId, message: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -33,19 +33,22 @@ pub async fn record<C: GenericClient>(
     Ok(())
 }
 
-/// Newest first, entries older than `before` (if given).
+/// Newest first, entries older than `before` (if given), only those about `customer`
+/// (if given): "who opened this customer's history?".
 pub async fn page<C: GenericClient>(
     client: &C,
     tenant: &str,
     before: Option<i64>,
+    customer: Option<CustomerId>,
     limit: usize,
 ) -> Result<AuditPage, ServerError> {
     let rows = client
         .query(
             "SELECT id, at, actor, action, case_id, customer_id, detail FROM audit_log
              WHERE tenant_id = $1 AND id < coalesce($2, 9223372036854775807)
-             ORDER BY id DESC LIMIT $3",
-            &[&tenant, &before, &(limit as i64)],
+               AND ($3::bigint IS NULL OR customer_id = $3)
+             ORDER BY id DESC LIMIT $4",
+            &[&tenant, &before, &customer.map(|c| c.0), &(limit as i64)],
         )
         .await?;
     let entries = rows

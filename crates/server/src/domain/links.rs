@@ -2,9 +2,10 @@
 //! `UnlinkIdentity`. A link gives the touchpoint's identity to the customer and attaches
 //! every unlinked touchpoint from that identity; an unlink undoes the latest link and
 //! sends those touchpoints back to the unlinked list. Each emits changes for the
-//! customer and every touched touchpoint. Any signed-in user may do them: unlinked
-//! touchpoints are shared work; the customer then stays in the user's scope. The caller
-//! holds the tenant's identity lock.
+//! customer and every touched touchpoint. Any signed-in user may link or create: unlinked
+//! touchpoints are shared work, and the customer then stays in the user's scope. A link
+//! is undone only by the user who made it or by a team lead or admin. The caller holds
+//! the tenant's identity lock.
 
 use crate::db::changes::{ChangeBatch, Kind, NewChange};
 use crate::domain::user::User;
@@ -184,7 +185,7 @@ pub async fn unlink(
     };
     let link = tx
         .query_opt(
-            "SELECT id FROM identity_links
+            "SELECT id, linked_by FROM identity_links
              WHERE tenant_id = $1 AND kind = $2 AND value = $3 AND customer_id = $4 AND undone_at IS NULL
              ORDER BY id DESC LIMIT 1",
             &[&tenant, &kind, &value, &customer_id.0],
@@ -195,7 +196,12 @@ pub async fn unlink(
             "{identity} was not linked to {customer_id} by an agent, so there is no link to undo."
         ));
     };
-    let link_id: i64 = link.get(0);
+    let (link_id, linked_by): (i64, String) = (link.get(0), link.get(1));
+    if linked_by != user.username && !user.role.sees_everything() {
+        return rejected(format!(
+            "Only {linked_by}, who linked {identity} to {customer_id}, or a team lead can undo that link."
+        ));
+    }
     tx.execute(
         "DELETE FROM identities WHERE tenant_id = $1 AND kind = $2 AND value = $3 AND customer_id = $4",
         &[&tenant, &kind, &value, &customer_id.0],

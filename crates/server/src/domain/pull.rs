@@ -54,8 +54,19 @@ pub async fn pull(pool: &Pool, user: &User, cursor: i64, limit: usize) -> Result
     response(&rows, limit, head)
 }
 
+/// Who may read whose history: every signed-in user of a tenant may open any of its
+/// customers, because an agent must be able to open whoever calls. What keeps that
+/// honest is the audit: every opening leaves an `open_customer` entry, which team leads
+/// and admins read, and there is no way to read a history without one.
+///
+/// An opening is a read of the first page, or any read by a user who has not opened
+/// this customer within [`OPENING_WINDOW_MINUTES`]; so paging on through a long history
+/// writes one entry, and a client that starts mid-history is audited all the same.
+pub const OPENING_WINDOW_MINUTES: i32 = 30;
+
 /// A customer's current records (customer, cases, events, touchpoints) by position, or
-/// `None` if there is no such customer.
+/// `None` if there is no such customer. Records the opening first (see above): a read
+/// whose audit entry cannot be written returns nothing.
 pub async fn history(
     pool: &Pool,
     user: &User,
@@ -63,16 +74,12 @@ pub async fn history(
     cursor: i64,
     limit: usize,
 ) -> Result<Option<PullResponse>, ServerError> {
+    if !record_opening(pool, user, customer, cursor == 0).await? {
+        return Ok(None);
+    }
     let mut client = pool.get().await?;
     let tx = client.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start().await?;
     let head: i64 = tx.query_one("SELECT head FROM tenants WHERE id = $1", &[&user.tenant]).await?.get(0);
-    let exists = tx
-        .query_opt("SELECT 1 FROM customers WHERE tenant_id = $1 AND id = $2", &[&user.tenant, &customer.0])
-        .await?
-        .is_some();
-    if !exists {
-        return Ok(None);
-    }
     let rows = tx
         .query(
             "SELECT pos, kind, id, doc FROM (
@@ -88,16 +95,34 @@ pub async fn history(
     response(&rows, limit, head).map(Some)
 }
 
-/// Records that `user` opened `customer`: the customer joins their scope, and the
-/// opening is audited.
-pub async fn record_opening(pool: &Pool, user: &User, customer: CustomerId) -> Result<(), ServerError> {
-    let client = pool.get().await?;
-    client
-        .execute(
-            "INSERT INTO opened_customers (user_id, customer_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-            &[&user.id, &customer.0],
+/// Records that `user` is opening `customer` (false: there is no such customer). The
+/// customer joins the user's scope; the opening is audited if it is a new one.
+async fn record_opening(pool: &Pool, user: &User, customer: CustomerId, first_page: bool) -> Result<bool, ServerError> {
+    let mut client = pool.get().await?;
+    let tx = client.transaction().await?;
+    let exists = tx
+        .query_opt("SELECT 1 FROM customers WHERE tenant_id = $1 AND id = $2", &[&user.tenant, &customer.0])
+        .await?
+        .is_some();
+    if !exists {
+        return Ok(false);
+    }
+    // A row comes back only when the opening is new: inserted, or refreshed because it
+    // is a first page or the last opening is older than the window.
+    let new_opening = tx
+        .query_opt(
+            "INSERT INTO opened_customers (user_id, customer_id) VALUES ($1, $2)
+             ON CONFLICT (user_id, customer_id) DO UPDATE SET opened_at = now()
+             WHERE $3 OR opened_customers.opened_at < now() - make_interval(mins => $4)
+             RETURNING 1",
+            &[&user.id, &customer.0, &first_page, &OPENING_WINDOW_MINUTES],
         )
-        .await?;
-    let subject = Subject { case_id: None, customer_id: Some(customer) };
-    audit::record(&**client, &user.tenant, &user.username, "open_customer", subject, "").await
+        .await?
+        .is_some();
+    if new_opening {
+        let subject = Subject { case_id: None, customer_id: Some(customer) };
+        audit::record(&*tx, &user.tenant, &user.username, "open_customer", subject, "").await?;
+    }
+    tx.commit().await?;
+    Ok(true)
 }

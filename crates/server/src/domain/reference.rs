@@ -62,12 +62,18 @@ pub async fn find_customers(
     Ok(found)
 }
 
-pub async fn audit_page(pool: &Pool, user: &User, before: Option<i64>, limit: usize) -> Result<AuditPage, ServerError> {
+pub async fn audit_page(
+    pool: &Pool,
+    user: &User,
+    before: Option<i64>,
+    customer: Option<CustomerId>,
+    limit: usize,
+) -> Result<AuditPage, ServerError> {
     if !user.role.reads_audit() {
         return Err(ServerError::Forbidden("Only team leads and admins can read the audit log.".into()));
     }
     let client = pool.get().await?;
-    audit::page(&**client, &user.tenant, before, limit).await
+    audit::page(&**client, &user.tenant, before, customer, limit).await
 }
 
 pub async fn set_closure_codes(pool: &Pool, user: &User, defs: &[ClosureCodeDef]) -> Result<(), ServerError> {

@@ -1,6 +1,7 @@
 //! `GET /v1/live`: pokes and presence over a WebSocket (the fan-out is `domain::live`).
 
 use crate::domain::live::{announce, current_head};
+use crate::domain::scope::may_see_case;
 use crate::domain::user::User;
 use crate::error::ServerError;
 use crate::http::AppState;
@@ -72,6 +73,15 @@ async fn run_socket(socket: WebSocket, state: AppState, user: User) -> Result<()
             msg = stream.next() => match msg {
                 Some(Ok(Message::Text(text))) => match serde_json::from_str::<ClientMessage>(text.as_str()) {
                     Ok(ClientMessage::Presence { case_id, activity }) => {
+                        let (case_id, activity) = match watchable(&state, &user, case_id).await {
+                            Ok(None) => (case_id, activity),
+                            Ok(Some(refusal)) => {
+                                if let Err(e) = send(&mut sink, &refusal).await { break Err(e); }
+                                // Leave the case this socket was on, if any, and join none.
+                                (None, Activity::Viewing)
+                            }
+                            Err(e) => break Err(e),
+                        };
                         my_case = case_id;
                         if let Err(e) = announce(&state.pool, &hub, &user, conn, case_id, activity).await { break Err(e); }
                     }
@@ -88,6 +98,23 @@ async fn run_socket(socket: WebSocket, state: AppState, user: User) -> Result<()
         let _ = announce(&state.pool, &hub, &user, conn, None, Activity::Viewing).await;
     }
     result
+}
+
+/// `None` if `user` may be present on `case_id`; otherwise the refusal to send them.
+async fn watchable(
+    state: &AppState,
+    user: &User,
+    case_id: Option<CaseId>,
+) -> Result<Option<ServerMessage>, ServerError> {
+    let Some(case_id) = case_id else { return Ok(None) };
+    if may_see_case(&state.pool, user, case_id).await? {
+        return Ok(None);
+    }
+    tracing::warn!(user = %user.username, case = %case_id, "presence refused: case outside the user's scope");
+    Ok(Some(ServerMessage::PresenceRefused {
+        case_id,
+        message: format!("You cannot see who is on {case_id}: it is outside your queues and customers."),
+    }))
 }
 
 async fn send(

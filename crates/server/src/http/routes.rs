@@ -62,16 +62,10 @@ pub async fn history(
     Path(id): Path<String>,
     Params(p): Params<PageParams>,
 ) -> Result<Json<PullResponse>, ApiError> {
-    let customer = match id.parse::<i64>() {
-        Ok(n) if n > 0 => CustomerId(n),
-        _ => id.parse::<CustomerId>().map_err(|e| ApiError::bad_request(format!("{e}.")))?,
-    };
+    let customer = customer_id(&id)?;
     let page = pull::history(&state.pool, &user, customer, p.cursor, pull::page_size(p.limit))
         .await?
         .ok_or_else(|| ApiError::not_found(format!("There is no customer {customer}.")))?;
-    if p.cursor == 0 {
-        pull::record_opening(&state.pool, &user, customer).await?;
-    }
     Ok(Json(page))
 }
 
@@ -92,9 +86,18 @@ pub async fn find_customers(
     Ok(Json(reference::find_customers(&state.pool, &user, &candidates).await?))
 }
 
+/// A customer id as a path or query parameter: `42` or `C-42`.
+fn customer_id(text: &str) -> Result<CustomerId, ApiError> {
+    match text.parse::<i64>() {
+        Ok(n) if n > 0 => Ok(CustomerId(n)),
+        _ => text.parse::<CustomerId>().map_err(|e| ApiError::bad_request(format!("{e}."))),
+    }
+}
+
 #[derive(Deserialize)]
 pub struct AuditParams {
     before: Option<i64>,
+    customer: Option<String>,
     limit: Option<usize>,
 }
 
@@ -104,7 +107,8 @@ pub async fn audit(
     Params(p): Params<AuditParams>,
 ) -> Result<Json<AuditPage>, ApiError> {
     let limit = p.limit.unwrap_or(100).clamp(1, 1_000);
-    Ok(Json(reference::audit_page(&state.pool, &user, p.before, limit).await?))
+    let customer = p.customer.as_deref().map(customer_id).transpose()?;
+    Ok(Json(reference::audit_page(&state.pool, &user, p.before, customer, limit).await?))
 }
 
 pub async fn set_closure_codes(

@@ -326,6 +326,10 @@ impl Worker {
                         Ok(ServerMessage::Presence { case_id, people }) => {
                             (self.on_event)(SyncEvent::Presence { case_id, people });
                         }
+                        // Outside the agent's scope: the console shows nobody there.
+                        Ok(ServerMessage::PresenceRefused { case_id, .. }) => {
+                            (self.on_event)(SyncEvent::Presence { case_id, people: Vec::new() });
+                        }
                         // A message from a newer server: ignore it rather than drop the line.
                         Err(_) => {}
                     },
