@@ -26,6 +26,10 @@ pub struct Args {
     /// and other instances process them.
     #[arg(long, default_value_t = 2)]
     ingest_workers: usize,
+    /// A reverse proxy whose X-Forwarded-For this server believes, for sign-in limits per
+    /// client address (repeatable). Without it, the address is the connection's peer.
+    #[arg(long = "trusted-proxy", value_name = "IP")]
+    trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 pub fn run(a: Args) -> anyhow::Result<()> {
@@ -36,6 +40,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         demo: a.demo,
         public_url,
         ingest_workers: a.ingest_workers,
+        trusted_proxies: a.trusted_proxies,
         ..ServerConfig::new(a.listen, database)
     };
     runtime()?.block_on(tideline_server::serve(config, |server| {

@@ -1,5 +1,5 @@
 //! [`ServerError`]: every failure below the HTTP layer. The refusals (`BadInput`,
-//! `TooLarge`, `NotFound`, `Forbidden`) carry a sentence for the client; everything
+//! `TooLarge`, `NotFound`, `Forbidden`, `Unauthenticated`, `Throttled`) carry a sentence for the client; everything
 //! else is our fault and reaches the client only as "something went wrong"
 //! (`http::error` does that mapping, in one place).
 
@@ -28,6 +28,9 @@ pub enum ServerError {
     Forbidden(String),
     #[error("{0}")]
     Unauthenticated(String),
+    /// Too many attempts: the sentence says how long to wait, `retry_after` exactly.
+    #[error("{message}")]
+    Throttled { message: String, retry_after: std::time::Duration },
 }
 
 /// tokio-postgres prints a server-side error as bare "db error"; the message and

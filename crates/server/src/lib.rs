@@ -106,6 +106,8 @@ pub struct ServerConfig {
     pub ingest_workers: usize,
     /// Outbound senders on this instance.
     pub senders: usize,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl ServerConfig {
@@ -119,6 +121,7 @@ impl ServerConfig {
             public_url: None,
             ingest_workers: 2,
             senders: 1,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -179,11 +182,12 @@ impl Server {
             ingest_wake,
             acceptor: ingest::acceptor::Acceptor::start(db.pool.clone()),
             channels: Default::default(),
+            trusted_proxies: Arc::new(config.trusted_proxies.clone()),
         };
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
         let router = http::router(state);
         let task = tokio::spawn(async move {
-            axum::serve(listener, router)
+            axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
                 .with_graceful_shutdown(async move {
                     let _ = stop_rx.await;
                 })

@@ -329,7 +329,8 @@ pub struct ErrorBody {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorInfo {
     /// Stable and machine-readable: `bad_request`, `unauthenticated`, `forbidden`,
-    /// `not_found`, `payload_too_large`, `conflict`, `internal`.
+    /// `not_found`, `payload_too_large`, `conflict`, `too_many_requests` (with a
+    /// `Retry-After` header), `internal`.
     pub code: String,
     /// One sentence for a person.
     pub message: String,

@@ -25,6 +25,7 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[
     (1, "initial", include_str!("migrations/0001_initial.sql")),
     (2, "intake", include_str!("migrations/0002_intake.sql")),
     (3, "pbx_channels", include_str!("migrations/0003_pbx_channels.sql")),
+    (4, "sign_in_throttle", include_str!("migrations/0004_sign_in_throttle.sql")),
 ];
 
 /// An arbitrary constant naming the migration lock.

@@ -12,5 +12,6 @@ pub mod reference;
 pub mod scope;
 pub mod seed;
 pub mod session;
+pub mod throttle;
 pub mod user;
 pub mod users;

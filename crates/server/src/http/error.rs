@@ -14,11 +14,13 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    /// Seconds to wait, sent as `Retry-After` (429 only).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError { status, code, message: message.into() }
+        ApiError { status, code, message: message.into(), retry_after: None }
     }
     pub fn bad_request(m: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "bad_request", m)
@@ -45,6 +47,11 @@ impl From<ServerError> for ApiError {
             ServerError::NotFound(m) => return ApiError::not_found(m),
             ServerError::Forbidden(m) => return ApiError::forbidden(m),
             ServerError::Unauthenticated(m) => return ApiError::unauthenticated(m),
+            ServerError::Throttled { message, retry_after } => {
+                let mut e = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", message);
+                e.retry_after = Some(retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0));
+                return e;
+            }
             _ => {}
         }
         // The detail goes to the log only; the client learns that it was our fault.
@@ -69,6 +76,10 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         tracing::warn!(status = self.status.as_u16(), code = self.code, message = %self.message, "request failed");
         let body = ErrorBody { error: ErrorInfo { code: self.code.to_string(), message: self.message } };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(secs) = self.retry_after {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
+        response
     }
 }

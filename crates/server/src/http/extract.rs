@@ -6,9 +6,10 @@ use crate::domain::user::User;
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
+use std::net::{IpAddr, SocketAddr};
 use tideline_sync::protocol::MAX_REQUEST_BYTES;
 
 /// `axum::Json`, but a malformed or oversized body gets a JSON [`ApiError`].
@@ -83,5 +84,26 @@ impl FromRequestParts<AppState> for User {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         authenticate(state, bearer(&parts.headers)).await
+    }
+}
+
+/// The client's address: the connection's peer or, when the peer is a trusted proxy,
+/// the last address that proxy appended to `X-Forwarded-For` (earlier entries are the
+/// client's own say and could be forged).
+pub struct ClientAddr(pub Option<IpAddr>);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        let forwarded = || {
+            let header = parts.headers.get_all("x-forwarded-for").iter().next_back()?.to_str().ok()?;
+            header.rsplit(',').next()?.trim().parse::<IpAddr>().ok()
+        };
+        Ok(ClientAddr(match peer {
+            Some(p) if state.trusted_proxies.contains(&p) => forwarded().or(Some(p)),
+            other => other,
+        }))
     }
 }

@@ -35,6 +35,8 @@ pub struct AppState {
     /// Stores verified webhook events, many to a commit.
     pub acceptor: crate::ingest::acceptor::Acceptor,
     pub channels: Arc<crate::ingest::channel_cache::ChannelCache>,
+    /// Peers whose `X-Forwarded-For` is believed ([`extract::ClientAddr`]).
+    pub trusted_proxies: Arc<Vec<std::net::IpAddr>>,
 }
 
 pub fn router(state: AppState) -> Router {

@@ -5,7 +5,7 @@ use crate::domain::user::User;
 use crate::domain::{pull, reference, session};
 use crate::http::AppState;
 use crate::http::error::ApiError;
-use crate::http::extract::{Body, Params};
+use crate::http::extract::{Body, ClientAddr, Params};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -16,8 +16,12 @@ use tideline_sync::protocol::{
     UserInfo,
 };
 
-pub async fn sign_in(State(state): State<AppState>, Body(req): Body<SignIn>) -> Result<Json<Session>, ApiError> {
-    Ok(Json(session::sign_in(&state.pool, &req.username, &req.password, state.token_ttl).await?))
+pub async fn sign_in(
+    State(state): State<AppState>,
+    ClientAddr(from): ClientAddr,
+    Body(req): Body<SignIn>,
+) -> Result<Json<Session>, ApiError> {
+    Ok(Json(session::sign_in(&state.pool, &req.username, &req.password, from, state.token_ttl).await?))
 }
 
 pub async fn sign_out(State(state): State<AppState>, user: User) -> Result<StatusCode, ApiError> {

@@ -52,10 +52,16 @@ pub struct TestServer {
 /// (team lead), `admin`, `amy` (agent, queue `cards`) and `bob` (agent, queue `fraud`),
 /// all with password [`PASSWORD`].
 pub async fn start() -> TestServer {
+    start_with(|_| {}).await
+}
+
+/// [`start`], with the server's configuration adjusted first.
+pub async fn start_with(adjust: impl FnOnce(&mut ServerConfig)) -> TestServer {
     static N: AtomicUsize = AtomicUsize::new(0);
     let name = format!("t{}_{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed));
     let db_url = cluster().await.create_database(&name).await.unwrap();
-    let config = ServerConfig::new("127.0.0.1:0".parse().unwrap(), DbSource::Url(db_url));
+    let mut config = ServerConfig::new("127.0.0.1:0".parse().unwrap(), DbSource::Url(db_url));
+    adjust(&mut config);
     let server = Server::start(config).await.unwrap();
     let pool = &server.database().pool;
     let client = pool.get().await.unwrap();
