@@ -11,9 +11,10 @@ as_root() {
 # SQLCipher; WebKitGTK and friends for the Tauri console; PostgreSQL for the back end's
 # zero-config private cluster; D-Bus and GNOME Keyring (a Secret Service for the OS
 # keyring on a headless machine); Xvfb and WebKitWebDriver to drive the real window in
-# tests; Node.js for the UI build.
+# tests; the openssl tool for a test's self-signed TLS server; Node.js for the UI build.
 apt_packages=(build-essential pkg-config libssl-dev curl libwebkit2gtk-4.1-dev libsoup-3.0-dev
-    librsvg2-dev libayatana-appindicator3-dev postgresql dbus dbus-x11 gnome-keyring xvfb webkit2gtk-driver)
+    librsvg2-dev libayatana-appindicator3-dev postgresql dbus dbus-x11 gnome-keyring xvfb webkit2gtk-driver
+    openssl)
 command -v npm >/dev/null 2>&1 || apt_packages+=(nodejs npm)
 if command -v apt-get >/dev/null 2>&1; then
     missing=()

@@ -13,6 +13,8 @@ fn main() {
         "session_info",
         "sign_in",
         "sign_out",
+        "check_server",
+        "explore_demo",
         "sync_status",
         "notices",
         "dismiss_notices",

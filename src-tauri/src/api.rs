@@ -99,9 +99,18 @@ pub struct SessionInfo {
     /// What the sign-in form starts with: the last server and username (never a secret).
     pub last_server: Option<String>,
     pub last_username: Option<String>,
+    /// The server this machine's IT team configured: sign-in goes there, unasked.
+    pub configured_server: Option<String>,
     /// Why the console is signed out when the agent did not choose it (the session
     /// ended, no keyring, automatic sign-in failed).
     pub message: Option<String>,
+}
+
+/// A server that answered as Tideline (`check_server`): where, and which release.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct ServerCheck {
+    pub server: String,
+    pub version: String,
 }
 
 /// The view a reply is written against: the case's version and when it was loaded.

@@ -66,6 +66,7 @@ pub fn typescript() -> String {
         decl::<crate::api::CustomerOverview>(&cfg),
         decl::<crate::api::SessionMode>(&cfg),
         decl::<crate::api::SessionInfo>(&cfg),
+        decl::<crate::api::ServerCheck>(&cfg),
         decl::<crate::api::TrafficSince>(&cfg),
         decl::<crate::api::ChangedEvent>(&cfg),
         decl::<crate::api::PresenceEvent>(&cfg),

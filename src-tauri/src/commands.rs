@@ -1,7 +1,7 @@
 //! The Tauri commands: one line each, reading the clock and delegating to `ops`.
 //! `#[tauri::command(async)]` keeps SQLite and network work off the UI thread.
 
-use crate::api::{AppStatus, CustomerOverview, ReferenceData, SessionInfo, TrafficSince};
+use crate::api::{AppStatus, CustomerOverview, ReferenceData, ServerCheck, SessionInfo, TrafficSince};
 use crate::ops::{self, Reply};
 use crate::state::AppState;
 use jiff::Timestamp;
@@ -72,6 +72,16 @@ pub fn session_info(state: State<'_, AppState>) -> Reply<SessionInfo> {
 #[tauri::command(async)]
 pub fn sign_in(state: State<'_, AppState>, server: String, username: String, password: String) -> Reply<SessionInfo> {
     ops::sign_in(&state, &server, &username, &password)
+}
+
+#[tauri::command(async)]
+pub fn check_server(server: String) -> Reply<ServerCheck> {
+    ops::check_server(&server)
+}
+
+#[tauri::command(async)]
+pub fn explore_demo(state: State<'_, AppState>) -> Reply<SessionInfo> {
+    ops::explore_demo(&state)
 }
 
 #[tauri::command(async)]

@@ -11,6 +11,7 @@ pub mod credentials;
 pub mod events;
 pub mod ipc;
 pub mod ops;
+pub mod site_config;
 pub mod state;
 
 use std::sync::Arc;
@@ -37,6 +38,8 @@ pub fn run() {
             commands::session_info,
             commands::sign_in,
             commands::sign_out,
+            commands::check_server,
+            commands::explore_demo,
             commands::sync_status,
             commands::notices,
             commands::dismiss_notices,

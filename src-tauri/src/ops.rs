@@ -3,7 +3,8 @@
 //! business logic here.
 
 use crate::api::{
-    ApiError, AppStatus, CaseSummary, ClosureCode, CustomerOverview, ReferenceData, SessionInfo, TrafficSince,
+    ApiError, AppStatus, CaseSummary, ClosureCode, CustomerOverview, ReferenceData, ServerCheck, SessionInfo,
+    TrafficSince,
 };
 use crate::ipc;
 use crate::state::AppState;
@@ -50,6 +51,18 @@ pub fn session_info(state: &AppState) -> Reply<SessionInfo> {
 
 pub fn sign_in(state: &AppState, server: &str, username: &str, password: &str) -> Reply<SessionInfo> {
     state.sign_in(server, username, password)?;
+    Ok(state.session_info())
+}
+
+/// Does `server` answer as a Tideline server this console can talk to?
+pub fn check_server(server: &str) -> Reply<ServerCheck> {
+    let server = crate::state::normalise_server(server);
+    let v = tideline_sync::client::check_server(&server).map_err(|e| ApiError::new(e.to_string()))?;
+    Ok(ServerCheck { server, version: v.version })
+}
+
+pub fn explore_demo(state: &AppState) -> Reply<SessionInfo> {
+    state.explore_demo()?;
     Ok(state.session_info())
 }
 

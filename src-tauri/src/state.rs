@@ -19,6 +19,11 @@ pub const DATA_DIR_VAR: &str = "TIDELINE_DATA_DIR";
 pub const SERVER_VAR: &str = "TIDELINE_SERVER";
 pub const USER_VAR: &str = "TIDELINE_USER";
 pub const PASSWORD_VAR: &str = "TIDELINE_PASSWORD";
+/// `TIDELINE_DEMO=1` starts on the demo data without asking (development, the journeys).
+pub const DEMO_VAR: &str = "TIDELINE_DEMO";
+/// Present in the data directory once someone chose "Explore with demo data", so the
+/// console reopens the demo; removed by signing in.
+pub const DEMO_CHOSEN: &str = "demo-chosen";
 
 /// The user of the demo cache, if no case is assigned to anyone.
 pub const DEMO_AGENT: &str = "sam";
@@ -67,6 +72,12 @@ pub struct AppState {
     store: Mutex<Option<Store>>,
     mode: Mutex<Mode>,
     on_sync: OnSync,
+    /// The server this machine's IT team configured, or why its file is unusable.
+    site: Result<Option<String>, String>,
+}
+
+fn site_server() -> Result<Option<String>, String> {
+    crate::site_config::read(&crate::site_config::path()).map(|c| c.map(|c| c.server))
 }
 
 /// The open cache, borrowed for one call.
@@ -121,6 +132,7 @@ impl AppState {
             store: Mutex::new(Some(store)),
             mode: Mutex::new(Mode::Demo { user }),
             on_sync: Arc::new(|_| {}),
+            site: site_server(),
         })
     }
 
@@ -131,24 +143,33 @@ impl AppState {
             store: Mutex::new(None),
             mode: Mutex::new(Mode::SignedOut { message }),
             on_sync,
+            site: site_server(),
         }
     }
 
     /// Start-up. With a saved session (`session.json` and a token in the keyring), the
     /// encrypted cache opens and sync starts; with `TIDELINE_SERVER`, `TIDELINE_USER` and
-    /// `TIDELINE_PASSWORD` and no session, the console signs in by itself; with a server
-    /// configured but no session, it shows the sign-in screen; with no back end at all,
-    /// it runs the demo.
+    /// `TIDELINE_PASSWORD` and no session, the console signs in by itself. The demo opens
+    /// only when someone chose it (`TIDELINE_DEMO=1`, or "Explore with demo data" on
+    /// this machine while no server was configured for it). Otherwise: the sign-in
+    /// screen, which asks for the server.
     pub fn start(dir: &Path, on_sync: OnSync) -> Result<Self, ApiError> {
+        Self::start_with_config(dir, on_sync, &crate::site_config::path())
+    }
+
+    /// [`AppState::start`] with the site configuration read from `config`.
+    pub fn start_with_config(dir: &Path, on_sync: OnSync, config: &Path) -> Result<Self, ApiError> {
         let last = LastSignIn::read(dir);
         let server_env = env(SERVER_VAR);
-        if last.is_none() && server_env.is_none() {
-            let mut state = AppState::open_or_seed(dir)?;
-            state.on_sync = on_sync;
+        let mut state = AppState::signed_out(dir, on_sync, None);
+        state.site = crate::site_config::read(config).map(|c| c.map(|c| c.server));
+        let configured = server_env.is_some() || matches!(state.site, Ok(Some(_)));
+        let chose_demo = env(DEMO_VAR).is_some_and(|v| v == "1") || (dir.join(DEMO_CHOSEN).exists() && !configured);
+        if last.is_none() && chose_demo {
+            state.open_demo()?;
             return Ok(state);
         }
-        let state = AppState::signed_out(dir, on_sync, None);
-        let mut message = None;
+        let mut message = state.site.clone().err();
         if let Some(last) = &last {
             match state.resume(last) {
                 Ok(true) => return Ok(state),
@@ -164,6 +185,24 @@ impl AppState {
         }
         state.set_mode(Mode::SignedOut { message });
         Ok(state)
+    }
+
+    /// "Explore with demo data": the demo contact centre on its own cache, chosen
+    /// explicitly and remembered until someone signs in.
+    pub fn explore_demo(&self) -> Result<(), ApiError> {
+        if self.engine().is_some() {
+            return Err(ApiError::new("Sign out first: the demo has its own data, apart from your account's."));
+        }
+        std::fs::write(self.dir.join(DEMO_CHOSEN), b"")
+            .map_err(|e| ApiError::new(format!("cannot remember the choice of the demo: {e}")))?;
+        self.open_demo()
+    }
+
+    fn open_demo(&self) -> Result<(), ApiError> {
+        let (store, user) = open_demo(&self.dir)?;
+        *self.store.lock().unwrap_or_else(|p| p.into_inner()) = Some(store);
+        self.set_mode(Mode::Demo { user });
+        Ok(())
     }
 
     /// Reopens the saved session; false when there is none to reopen.
@@ -201,11 +240,7 @@ impl AppState {
         if server.is_empty() || username.is_empty() || password.is_empty() {
             return Err(ApiError::new("Enter the server address, your username and your password."));
         }
-        if !(server.starts_with("http://") || server.starts_with("https://")) {
-            return Err(ApiError::new(format!(
-                "`{server}` is not a server address: it starts with http:// or https://"
-            )));
-        }
+        client::check_server(&server).map_err(|e| ApiError::new(e.to_string()))?;
         let session = client::sign_in(&server, username, password).map_err(|e| match e {
             SyncError::Unauthorized => ApiError::new("Wrong username or password."),
             e => ApiError::new(e.to_string()),
@@ -246,6 +281,8 @@ impl AppState {
         };
         store.set_meta(USER_KEY, &serde_json::to_string(&user).expect("UserInfo serialises"))?;
         LastSignIn { server: server.clone(), username: user.username.clone() }.write(&self.dir).map_err(cred_err)?;
+        // Signed in for real: the demo no longer opens by itself.
+        let _ = std::fs::remove_file(self.dir.join(DEMO_CHOSEN));
         self.start_engine(store, &path, &key, server, user, session.token)
     }
 
@@ -382,13 +419,15 @@ impl AppState {
             Some(l) => (Some(l.server), Some(l.username)),
             None => (env(SERVER_VAR).map(|s| normalise_server(&s)), None),
         };
+        let configured_server = self.site.clone().ok().flatten();
         let mut info = SessionInfo {
             mode: SessionMode::Demo,
             server: None,
             user: None,
             role: None,
-            last_server,
+            last_server: last_server.or_else(|| configured_server.clone()),
             last_username,
+            configured_server,
             message: None,
         };
         match &*self.mode() {

@@ -65,18 +65,22 @@ export function cli(args) {
  * `customers` sizes the demo; the seed is fixed so the data is known.
  * With `server: { url, username, password }` the console instead signs in to that back
  * end at start-up (token to the OS keyring) and syncs an empty cache from it.
+ * With `firstRun`, it starts as a fresh install does: no cache, no server, no demo chosen.
  */
-export async function startConsole({ customers = 120, largestHistory, server } = {}) {
+export async function startConsole({ customers = 120, largestHistory, server, firstRun = false } = {}) {
   for (const bin of [APP, CLI]) {
     if (!existsSync(bin)) throw new Error(`${bin} is missing: build it first (scripts/test.sh does)`);
   }
   const children = [];
   const dataDir = mkdtempSync(join(tmpdir(), 'tideline-e2e-'));
   const db = join(dataDir, 'cache.db');
+  // The demo opens only when chosen; these journeys choose it up front.
   const signIn = server
     ? { TIDELINE_SERVER: server.url, TIDELINE_USER: server.username, TIDELINE_PASSWORD: server.password }
-    : {};
-  if (!server) {
+    : firstRun
+      ? {}
+      : { TIDELINE_DEMO: '1' };
+  if (!server && !firstRun) {
     const extra = largestHistory ? ['--largest-history', String(largestHistory)] : [];
     execFileSync(CLI, ['demo', '--db', db, '--customers', String(customers), '--seed', '7', '--now', demoNow(), ...extra]);
   }
@@ -85,7 +89,15 @@ export async function startConsole({ customers = 120, largestHistory, server } =
   const port = await freePort();
   const nativePort = await freePort();
   const driver = spawn(tauriDriver(), ['--port', String(port), '--native-port', String(nativePort)], {
-    env: { ...process.env, ...signIn, DISPLAY: display, TIDELINE_DATA_DIR: dataDir, WEBKIT_DISABLE_COMPOSITING_MODE: '1' },
+    env: {
+      ...process.env,
+      ...signIn,
+      DISPLAY: display,
+      TIDELINE_DATA_DIR: dataDir,
+      // No machine-wide configuration leaks into a journey.
+      TIDELINE_CONFIG: join(dataDir, 'no-site-config.json'),
+      WEBKIT_DISABLE_COMPOSITING_MODE: '1',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   children.push(driver);

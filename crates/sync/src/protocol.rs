@@ -3,6 +3,7 @@
 //!
 //! | Method and path                      | Body → reply                         | Who            |
 //! |--------------------------------------|--------------------------------------|----------------|
+//! | `GET /v1/version`                    | → [`ServerVersion`]                  | anyone         |
 //! | `POST /v1/session`                   | [`SignIn`] → [`Session`]             | anyone         |
 //! | `DELETE /v1/session`                 | → 204 (the token is revoked)         | signed in      |
 //! | `GET /v1/me`                         | → [`UserInfo`]                       | signed in      |
@@ -17,11 +18,39 @@
 //!
 //! Every request but sign-in carries `Authorization: Bearer <token>`. Every error is an
 //! [`ErrorBody`] with a stable `code` and a sentence for a person.
+//!
+//! **Versions.** A console sends [`PROTOCOL_HEADER`] with its [`PROTOCOL`] on every
+//! request; a server that needs a newer console answers `426 console_too_old` with a
+//! sentence asking for an update, rather than errors the console cannot read. The
+//! console reads `/v1/version` before it asks for a password, and refuses a server whose
+//! protocol is older than its own [`MIN_PROTOCOL`].
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use tideline_core::mutation::Mutation;
 use tideline_core::{Case, CaseEvent, CaseId, Customer, CustomerId, Touchpoint};
+
+/// This build's protocol version. Raise it when a change needs both sides to know it.
+pub const PROTOCOL: u32 = 1;
+/// The oldest protocol the other side may speak: a server refuses older consoles, a
+/// console refuses older servers.
+pub const MIN_PROTOCOL: u32 = 1;
+/// The request header that carries the console's [`PROTOCOL`].
+pub const PROTOCOL_HEADER: &str = "tideline-protocol";
+/// What `/v1/version` says [`ServerVersion::product`] is.
+pub const PRODUCT: &str = "tideline";
+
+/// `GET /v1/version`: proof that a URL is a Tideline server, and which one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ServerVersion {
+    /// Always [`PRODUCT`].
+    pub product: String,
+    /// The server's release, e.g. `0.1.0`.
+    pub version: String,
+    pub protocol: u32,
+    pub min_protocol: u32,
+}
 
 /// The largest request body the server reads; larger ones get `413 payload_too_large`.
 pub const MAX_REQUEST_BYTES: usize = 4 * 1024 * 1024;

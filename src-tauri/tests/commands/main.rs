@@ -10,6 +10,7 @@ use tideline_core::timeline::TimelineItem;
 use tideline_core::{CaseAction, CaseStatus, CustomerId};
 use tideline_store::{QueueFilter, TimelineQuery};
 
+mod first_run;
 mod secrets;
 mod session;
 mod sync;

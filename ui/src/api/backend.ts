@@ -7,8 +7,8 @@ import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
   Activity,
-  Applied,
   AppStatus,
+  Applied,
   CaseId,
   ChangedEvent,
   CustomerId,
@@ -21,6 +21,7 @@ import type {
   QueuePage,
   ReferenceData,
   SearchResults,
+  ServerCheck,
   SessionInfo,
   SignedOutEvent,
   SyncStatus,
@@ -94,6 +95,12 @@ export const signIn = (server: string, username: string, password: string): Prom
   call('sign_in', { server, username, password });
 
 export const signOut = (): Promise<SessionInfo> => call('sign_out');
+
+/** Does `server` answer as a Tideline server this console can talk to? */
+export const checkServer = (server: string): Promise<ServerCheck> => call('check_server', { server });
+
+/** "Explore with demo data": the demo contact centre, chosen explicitly. */
+export const exploreDemo = (): Promise<SessionInfo> => call('explore_demo');
 
 export const syncStatus = (): Promise<SyncStatus> => call('sync_status');
 

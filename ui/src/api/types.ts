@@ -309,10 +309,16 @@ server: string | null, user: UserInfo | null, role: Role | null,
  */
 last_server: string | null, last_username: string | null, 
 /**
+ * The server this machine's IT team configured: sign-in goes there, unasked.
+ */
+configured_server: string | null, 
+/**
  * Why the console is signed out when the agent did not choose it (the session
  * ended, no keyring, automatic sign-in failed).
  */
 message: string | null, };
+
+export type ServerCheck = { server: string, version: string, };
 
 export type TrafficSince = { version: number | null, at: string, };
 

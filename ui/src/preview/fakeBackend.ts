@@ -402,7 +402,7 @@ export function installFakeBackend(): void {
       case 'apply_mutation':
         return mutate(a.mutation as Mutation);
       case 'session_info':
-        return { mode: 'demo', server: null, user: null, role: null, last_server: null, last_username: null, message: null };
+        return { mode: 'demo', server: null, user: null, role: null, last_server: null, last_username: null, configured_server: null, message: null };
       case 'notices':
       case 'traffic_check':
         return [];

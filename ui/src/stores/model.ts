@@ -30,6 +30,8 @@ export interface Model {
   start(): () => void;
   signIn(server: string, username: string, password: string): Promise<boolean>;
   signOut(): Promise<void>;
+  /** "Explore with demo data" from the sign-in screen. */
+  exploreDemo(): Promise<void>;
   openCustomer(customerId: number, caseId?: number | null): void;
   goQueue(): void;
   goUnlinked(): void;
@@ -161,6 +163,12 @@ export function createModel(): Model {
     async signOut() {
       presence.track(null);
       if (await session.signOut()) forget();
+    },
+    async exploreDemo() {
+      if (await session.exploreDemo()) {
+        forget();
+        void notices.load();
+      }
     },
     openCustomer(customerId, caseId = null) {
       nav.go({ name: 'customer', customerId, caseId });

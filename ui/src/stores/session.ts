@@ -3,7 +3,7 @@
 // pickers offer.
 
 import * as api from '../api/backend';
-import type { AppStatus, ReferenceData, SessionInfo, SyncStatus } from '../api/types';
+import type { AppStatus, ReferenceData, ServerCheck, SessionInfo, SyncStatus } from '../api/types';
 import { Store } from './store';
 
 export interface SessionState {
@@ -18,10 +18,12 @@ export interface SessionState {
   signInBusy: boolean;
   signInError: string | null;
   signOutBusy: boolean;
+  /** The server the sign-in screen checked and will sign in to (step two). */
+  checked: ServerCheck | null;
+  checkBusy: boolean;
 }
 
 export const STATUS_POLL_MS = 10_000;
-export const DEFAULT_SERVER = 'http://127.0.0.1:7420';
 
 export class SessionStore extends Store<SessionState> {
   #statusPromise: Promise<AppStatus | null> | null = null;
@@ -37,6 +39,8 @@ export class SessionStore extends Store<SessionState> {
       signInBusy: false,
       signInError: null,
       signOutBusy: false,
+      checked: null,
+      checkBusy: false,
     });
   }
 
@@ -57,6 +61,42 @@ export class SessionStore extends Store<SessionState> {
     } catch (e) {
       this.set({ statusError: api.errorMessage(e) });
       return this.state.info;
+    }
+  }
+
+  /** Step one of signing in: does the address answer as a Tideline server? */
+  async checkServer(server: string): Promise<boolean> {
+    if (this.state.checkBusy) return false;
+    if (server.trim() === '') {
+      this.set({ signInError: 'Enter the server address your IT team gave you' });
+      return false;
+    }
+    this.set({ checkBusy: true, signInError: null });
+    try {
+      const checked = await api.checkServer(server.trim());
+      this.set({ checked, checkBusy: false });
+      return true;
+    } catch (e) {
+      this.set({ checkBusy: false, signInError: api.errorMessage(e) });
+      return false;
+    }
+  }
+
+  /** Back to step one, to type another server. */
+  changeServer(): void {
+    this.set({ checked: null, signInError: null });
+  }
+
+  async exploreDemo(): Promise<boolean> {
+    try {
+      const info = await api.exploreDemo();
+      this.set({ info, signInError: null, status: null, sync: null, reference: null });
+      void this.refreshStatus();
+      void this.loadReference();
+      return true;
+    } catch (e) {
+      this.set({ signInError: api.errorMessage(e) });
+      return false;
     }
   }
 

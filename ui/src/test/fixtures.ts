@@ -27,6 +27,7 @@ export const demoSession: SessionInfo = {
   role: null,
   last_server: null,
   last_username: null,
+  configured_server: null,
   message: null,
 };
 
@@ -39,6 +40,7 @@ export const signedIn: SessionInfo = {
   role: 'agent',
   last_server: 'http://127.0.0.1:7420',
   last_username: 'kim',
+  configured_server: null,
   message: null,
 };
 
@@ -49,6 +51,7 @@ export const signedOut: SessionInfo = {
   role: null,
   last_server: null,
   last_username: null,
+  configured_server: null,
   message: null,
 };
 

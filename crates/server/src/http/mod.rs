@@ -12,13 +12,14 @@ pub mod webhooks;
 use crate::domain::live::Hub;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::response::IntoResponse;
 use axum::routing::{get, post, put};
 use deadpool_postgres::Pool;
 use error::ApiError;
 use std::sync::Arc;
 use std::time::Duration;
 use tideline_core::IdentityContext;
-use tideline_sync::protocol::MAX_REQUEST_BYTES;
+use tideline_sync::protocol::{MAX_REQUEST_BYTES, MIN_PROTOCOL, PROTOCOL_HEADER};
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -41,6 +42,7 @@ pub struct AppState {
 
 pub fn router(state: AppState) -> Router {
     Router::new()
+        .route("/v1/version", get(routes::version))
         .route("/v1/session", post(routes::sign_in).delete(routes::sign_out))
         .route("/v1/me", get(routes::me))
         .route("/v1/reference", get(routes::reference))
@@ -54,5 +56,27 @@ pub fn router(state: AppState) -> Router {
         .merge(webhooks::router())
         .fallback(|| async { ApiError::not_found("There is no such endpoint.") })
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
+        .layer(axum::middleware::from_fn(refuse_old_consoles))
         .with_state(state)
+}
+
+/// A console that says it speaks a protocol older than [`MIN_PROTOCOL`] gets one clear
+/// sentence instead of replies it would misread. Requests without the header (scripts,
+/// providers' webhooks) pass.
+async fn refuse_old_consoles(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let sent = req.headers().get(PROTOCOL_HEADER).and_then(|v| v.to_str().ok()?.trim().parse::<u32>().ok());
+    match sent {
+        Some(p) if p < MIN_PROTOCOL => {
+            tracing::warn!(protocol = p, "console too old");
+            ApiError::new(
+                axum::http::StatusCode::UPGRADE_REQUIRED,
+                "console_too_old",
+                format!(
+                    "This console is too old for the server (it speaks protocol {p}; the server needs {MIN_PROTOCOL} or newer). Update Tideline, or ask your IT team to."
+                ),
+            )
+            .into_response()
+        }
+        _ => next.run(req).await,
+    }
 }

@@ -12,9 +12,18 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use tideline_core::{CustomerId, Identity};
 use tideline_sync::protocol::{
-    AuditPage, ClosureCodeDef, CustomerRef, PullResponse, PushRequest, PushResponse, Reference, Session, SignIn,
-    UserInfo,
+    AuditPage, ClosureCodeDef, CustomerRef, MIN_PROTOCOL, PRODUCT, PROTOCOL, PullResponse, PushRequest, PushResponse,
+    Reference, ServerVersion, Session, SignIn, UserInfo,
 };
+
+pub async fn version() -> Json<ServerVersion> {
+    Json(ServerVersion {
+        product: PRODUCT.into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        protocol: PROTOCOL,
+        min_protocol: MIN_PROTOCOL,
+    })
+}
 
 pub async fn sign_in(
     State(state): State<AppState>,

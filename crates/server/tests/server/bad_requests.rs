@@ -86,3 +86,43 @@ async fn bad_requests_get_a_json_error_and_change_nothing() {
     assert_eq!(count("SELECT count(*) FROM config").await, 0);
     assert_eq!(count("SELECT count(*) FROM audit_log").await, audit_before);
 }
+
+#[tokio::test]
+async fn the_version_names_tideline_and_a_console_too_old_is_told_to_update() {
+    let t = start().await;
+    let (status, v) = t.get("/v1/version", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(v["product"], "tideline");
+    assert_eq!(v["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(v["protocol"], tideline_sync::protocol::PROTOCOL);
+    assert_eq!(v["min_protocol"], tideline_sync::protocol::MIN_PROTOCOL);
+
+    let old = tideline_sync::protocol::MIN_PROTOCOL - 1;
+    let r = t
+        .http
+        .post(t.url("/v1/session"))
+        .header("tideline-protocol", old.to_string())
+        .json(&serde_json::json!({"username": "amy", "password": crate::harness::PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UPGRADE_REQUIRED);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "console_too_old");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("This console is too old for the server (it speaks protocol {old};"))
+    );
+    // The current protocol, or none at all (scripts, providers), passes.
+    let r = t
+        .http
+        .post(t.url("/v1/session"))
+        .header("tideline-protocol", tideline_sync::protocol::PROTOCOL.to_string())
+        .json(&serde_json::json!({"username": "amy", "password": crate::harness::PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+}

@@ -48,7 +48,12 @@ pub(crate) struct Api {
 
 impl Api {
     pub(crate) fn new(conn: Connection) -> Result<Self, SyncError> {
+        // Every request says which protocol this console speaks, so a server that needs a
+        // newer one can say so in words.
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(crate::protocol::PROTOCOL_HEADER, crate::protocol::PROTOCOL.into());
         let client = reqwest::Client::builder()
+            .default_headers(headers)
             .timeout(REQUEST_TIMEOUT)
             .connect_timeout(CONNECT_TIMEOUT)
             .build()

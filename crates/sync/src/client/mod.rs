@@ -1,5 +1,6 @@
 //! The console's sync engine (feature `client`).
 //!
+//! - [`check_server`]: is this URL a Tideline server we can talk to? Blocking.
 //! - [`sign_in`] / [`sign_out`]: a session with `tideline serve`, blocking.
 //! - [`SyncEngine`]: runs on its own thread with its own (current-thread) tokio runtime
 //!   and its own [`tideline_store::Store`]. It keeps the live WebSocket open, and on
@@ -11,11 +12,13 @@
 //! own connection to the same file keeps working (WAL and `busy_timeout`).
 
 mod backoff;
+mod check;
 mod convert;
 mod engine;
 mod http;
 
 pub use backoff::Backoff;
+pub use check::{CheckError, check_server};
 pub use engine::SyncEngine;
 pub use http::{live_url, url};
 

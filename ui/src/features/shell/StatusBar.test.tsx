@@ -51,7 +51,7 @@ describe('Status bar', () => {
       session_info: () => info,
       sync_status: () => syncStatus(),
       sign_out: () => {
-        info = { ...signedOut, last_username: 'kim' };
+        info = { ...signedOut, last_server: 'http://127.0.0.1:7420', last_username: 'kim' };
         return info;
       },
     });
