@@ -85,7 +85,22 @@ fn delete(e: &keyring::Entry) -> Result<(), CredentialError> {
     }
 }
 
+/// Windows' Credential Manager holds at most 2,560 bytes per secret, stored as UTF-16.
+/// Every platform is held to it, so a secret that works on Linux works on Windows too.
+pub const MAX_SECRET_BYTES: usize = 2_560;
+
+fn fits(secret: &str) -> Result<(), CredentialError> {
+    let bytes = secret.encode_utf16().count() * 2;
+    if bytes > MAX_SECRET_BYTES {
+        return Err(CredentialError::Keyring(format!(
+            "a secret of {bytes} bytes does not fit the {MAX_SECRET_BYTES} bytes Windows' Credential Manager holds"
+        )));
+    }
+    Ok(())
+}
+
 pub fn save_token(server: &str, username: &str, token: &str) -> Result<(), CredentialError> {
+    fits(token)?;
     Ok(entry("token", server, username)?.set_password(token)?)
 }
 
@@ -108,7 +123,9 @@ pub fn load_or_create_cache_key(server: &str, username: &str) -> Result<[u8; 32]
     let mut key = [0u8; 32];
     getrandom::fill(&mut key)
         .map_err(|err| CredentialError::Keyring(format!("no randomness for a cache key: {err}")))?;
-    e.set_password(&to_hex(&key))?;
+    let hex = to_hex(&key);
+    fits(&hex)?;
+    e.set_password(&hex)?;
     Ok(key)
 }
 
@@ -154,5 +171,18 @@ mod tests {
         let text = std::fs::read_to_string(LastSignIn::path(dir.path())).unwrap();
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(v.as_object().unwrap().len(), 2, "{text}");
+    }
+
+    #[test]
+    fn our_secrets_fit_windows_credential_manager_and_a_larger_one_is_refused_first() {
+        // A session token is 43 characters and a cache key 64 hex digits: 86 and 128
+        // bytes as UTF-16, far under the limit.
+        assert!(fits(&"t".repeat(43)).is_ok() && fits(&to_hex(&[0xab; 32])).is_ok());
+        assert!(fits(&"t".repeat(1_280)).is_ok());
+        let e = save_token("http://127.0.0.1:1", "kim", &"t".repeat(1_281)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "the OS keyring failed: a secret of 2562 bytes does not fit the 2560 bytes Windows' Credential Manager holds"
+        );
     }
 }

@@ -24,11 +24,17 @@ pub const SESSION_ENDED: &str = "Your session has ended (it was revoked or expir
 pub fn forward(app: &AppHandle, event: SyncEvent) {
     // A window that is gone cannot be told; the next command reads the state anyway.
     let _ = match event {
-        SyncEvent::Status(s) => app.emit(STATUS, s),
+        SyncEvent::Status(s) => {
+            if let Some(error) = &s.last_error {
+                tracing::warn!(%error, online = s.online, pending = s.pending, "sync");
+            }
+            app.emit(STATUS, s)
+        }
         SyncEvent::Changed { cases, customers } => app.emit(CHANGED, ChangedEvent::new(cases, customers)),
         SyncEvent::Notices(n) => app.emit(NOTICES, n),
         SyncEvent::Presence { case_id, people } => app.emit(PRESENCE, PresenceEvent { case_id, people }),
         SyncEvent::SignedOut => {
+            tracing::warn!("the server ended the session");
             let app = app.clone();
             std::thread::spawn(move || {
                 let _ = app.state::<AppState>().sign_out(false, Some(SESSION_ENDED.into()));

@@ -10,6 +10,7 @@ mod commands;
 pub mod credentials;
 pub mod events;
 pub mod ipc;
+pub mod logging;
 pub mod ops;
 pub mod site_config;
 pub mod state;
@@ -21,6 +22,8 @@ pub fn run() {
     tauri::Builder::default()
         .setup(|app| {
             let dir = state::data_dir(app.path().app_data_dir().ok())?;
+            logging::init(&dir);
+            tracing::info!(version = env!("CARGO_PKG_VERSION"), data = %dir.display(), "console starting");
             let handle = app.handle().clone();
             let on_sync: state::OnSync = Arc::new(move |e| events::forward(&handle, e));
             app.manage(state::AppState::start(&dir, on_sync)?);

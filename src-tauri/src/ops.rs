@@ -50,24 +50,37 @@ pub fn session_info(state: &AppState) -> Reply<SessionInfo> {
 }
 
 pub fn sign_in(state: &AppState, server: &str, username: &str, password: &str) -> Reply<SessionInfo> {
-    state.sign_in(server, username, password)?;
+    // The log names the server and the user, never the password.
+    match state.sign_in(server, username, password) {
+        Ok(()) => tracing::info!(server = server.trim(), user = username.trim(), "signed in"),
+        Err(e) => {
+            tracing::warn!(server = server.trim(), user = username.trim(), error = %e.message, "sign-in failed");
+            return Err(e);
+        }
+    }
     Ok(state.session_info())
 }
 
 /// Does `server` answer as a Tideline server this console can talk to?
 pub fn check_server(server: &str) -> Reply<ServerCheck> {
     let server = crate::state::normalise_server(server);
-    let v = tideline_sync::client::check_server(&server).map_err(|e| ApiError::new(e.to_string()))?;
+    let v = tideline_sync::client::check_server(&server).map_err(|e| {
+        tracing::warn!(%server, error = %e, "server check failed");
+        ApiError::new(e.to_string())
+    })?;
+    tracing::info!(%server, version = %v.version, protocol = v.protocol, "server checked");
     Ok(ServerCheck { server, version: v.version })
 }
 
 pub fn explore_demo(state: &AppState) -> Reply<SessionInfo> {
     state.explore_demo()?;
+    tracing::info!("demo chosen");
     Ok(state.session_info())
 }
 
 pub fn sign_out(state: &AppState) -> Reply<SessionInfo> {
     state.sign_out(true, None)?;
+    tracing::info!("signed out");
     Ok(state.session_info())
 }
 

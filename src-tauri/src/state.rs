@@ -167,14 +167,21 @@ impl AppState {
         let chose_demo = env(DEMO_VAR).is_some_and(|v| v == "1") || (dir.join(DEMO_CHOSEN).exists() && !configured);
         if last.is_none() && chose_demo {
             state.open_demo()?;
+            tracing::info!("starting on the demo data, as chosen");
             return Ok(state);
         }
         let mut message = state.site.clone().err();
         if let Some(last) = &last {
             match state.resume(last) {
-                Ok(true) => return Ok(state),
+                Ok(true) => {
+                    tracing::info!(server = %last.server, user = %last.username, "session resumed");
+                    return Ok(state);
+                }
                 Ok(false) => {}
-                Err(e) => message = Some(e.message),
+                Err(e) => {
+                    tracing::warn!(server = %last.server, error = %e.message, "session not resumed");
+                    message = Some(e.message)
+                }
             }
         }
         if let (Some(server), Some(user), Some(password)) = (server_env, env(USER_VAR), env(PASSWORD_VAR)) {
@@ -183,6 +190,7 @@ impl AppState {
                 Err(e) => message = Some(format!("Automatic sign-in as {user} failed: {e}")),
             }
         }
+        tracing::info!(reason = message.as_deref().unwrap_or("no session"), "starting on the sign-in screen");
         state.set_mode(Mode::SignedOut { message });
         Ok(state)
     }

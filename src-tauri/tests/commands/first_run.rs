@@ -157,3 +157,24 @@ fn an_address_nothing_answers_at_says_so() {
         )
     );
 }
+
+#[test]
+fn the_support_log_says_what_happened_and_never_the_password() {
+    // The log is this test binary's global subscriber (a thread-local one misses events
+    // whose call sites other tests' threads reach first), so the lines are picked out by
+    // this test's own server address and username.
+    let dir = tempfile::tempdir().unwrap();
+    let logs = tideline_console::logging::dir(dir.path());
+    let file = tideline_console::logging::RotatingFile::open(&logs, tideline_console::logging::MAX_BYTES).unwrap();
+    tracing::subscriber::set_global_default(tideline_console::logging::subscriber(file)).unwrap();
+    let site = answering("HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+    let state = start(dir.path(), &dir.path().join("none.json"));
+    let _ = ops::sign_in(&state, &site, "kim-logged", "hunter2-secret");
+    ops::explore_demo(&state).unwrap();
+    let log = std::fs::read_to_string(logs.join(tideline_console::logging::FILE)).unwrap();
+    assert!(log.contains("starting on the sign-in screen"), "{log}");
+    let failure = log.lines().find(|l| l.contains("user=\"kim-logged\"")).expect("the sign-in is logged");
+    assert!(failure.contains("sign-in failed") && failure.contains(&site) && failure.contains("not a Tideline server"));
+    assert!(log.contains("demo chosen"), "{log}");
+    assert!(!log.contains("hunter2"), "the password never reaches the log:\n{log}");
+}
