@@ -7,5 +7,6 @@ mod harness;
 
 mod conflict;
 mod crash;
+mod instances;
 mod intake;
 mod writers;

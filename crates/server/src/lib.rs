@@ -151,6 +151,7 @@ impl Server {
         let (ready_tx, ready_rx) = oneshot::channel();
         tokio::spawn(domain::live::run_listener(db.url.clone(), hub.clone(), ready_tx));
         ready_rx.await.map_err(|_| ServerError::Invalid("the live listener stopped".into()))??;
+        tokio::spawn(domain::live::keep_presence(db.pool.clone(), hub.clone()));
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .map_err(|e| ServerError::io(format!("cannot listen on {}", config.listen), e))?;

@@ -10,6 +10,11 @@
 //!   (also to this instance), every instance keeps the table of who views what, and a
 //!   `broadcast` channel tells the local sockets of the case; a socket that lagged sends
 //!   the current list instead. A closed socket announces it left.
+//! - A crashed instance cannot announce that its sockets left, so presence is a lease:
+//!   every instance re-announces its own sockets every [`PRESENCE_REFRESH`] (one
+//!   statement for all of them), and an entry not heard of for [`PRESENCE_EXPIRY`] is
+//!   dropped. A dead instance's viewers vanish within seconds; a listener that
+//!   reconnects gets everyone back within one refresh.
 
 use crate::domain::user::User;
 use crate::error::ServerError;
@@ -19,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::AtomicU64;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tideline_core::CaseId;
 use tideline_sync::protocol::{Activity, PresenceEntry};
 use tokio::sync::{broadcast, oneshot, watch};
@@ -27,9 +32,13 @@ use tokio_postgres::AsyncMessage;
 
 const CHANGES: &str = "tideline_changes";
 const PRESENCE: &str = "tideline_presence";
+/// How often an instance re-announces its sockets' presence.
+pub const PRESENCE_REFRESH: Duration = Duration::from_secs(3);
+/// How long an entry lasts without being re-announced.
+pub const PRESENCE_EXPIRY: Duration = Duration::from_secs(10);
 
 /// One socket's presence, as announced across instances.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct PresenceNote {
     instance: u64,
     conn: u64,
@@ -53,7 +62,13 @@ pub struct Hub {
     pub(crate) instance: u64,
     pub(crate) next_conn: AtomicU64,
     heads: Mutex<HashMap<String, watch::Sender<i64>>>,
-    presence: Mutex<HashMap<(u64, u64), PresenceNote>>,
+    /// Every instance's sockets, with when each was last announced.
+    presence: Mutex<HashMap<(u64, u64), (PresenceNote, Instant)>>,
+    /// This instance's own sockets that are on a case, as last announced.
+    local: Mutex<HashMap<u64, PresenceNote>>,
+    /// Held while this instance sends presence, so its notes reach every instance in
+    /// the order they were made (a refresh never overtakes a newer announcement).
+    sending: tokio::sync::Mutex<()>,
     pub(crate) updates: broadcast::Sender<PresenceUpdate>,
     pub(crate) closing: watch::Sender<bool>,
 }
@@ -67,6 +82,8 @@ impl Hub {
             next_conn: AtomicU64::new(1),
             heads: Mutex::new(HashMap::new()),
             presence: Mutex::new(HashMap::new()),
+            local: Mutex::new(HashMap::new()),
+            sending: tokio::sync::Mutex::new(()),
             updates: broadcast::channel(1024).0,
             closing: watch::channel(false).0,
         }
@@ -76,8 +93,12 @@ impl Hub {
         self.heads.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn table(&self) -> std::sync::MutexGuard<'_, HashMap<(u64, u64), PresenceNote>> {
+    fn table(&self) -> std::sync::MutexGuard<'_, HashMap<(u64, u64), (PresenceNote, Instant)>> {
         self.presence.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn local(&self) -> std::sync::MutexGuard<'_, HashMap<u64, PresenceNote>> {
+        self.local.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     pub(crate) fn head_watch(&self, tenant: &str) -> watch::Receiver<i64> {
@@ -101,6 +122,7 @@ impl Hub {
         let table = self.table();
         let mut people: Vec<(String, PresenceEntry)> = table
             .values()
+            .map(|(n, _)| n)
             .filter(|n| n.tenant == tenant && n.case_id == Some(case_id))
             .map(|n| {
                 let entry = PresenceEntry {
@@ -121,9 +143,16 @@ impl Hub {
         let (tenant, new_case) = (note.tenant.clone(), note.case_id);
         let old_case = {
             let mut table = self.table();
-            let old = table.get(&key).and_then(|n| n.case_id);
+            if let Some((old, seen)) = table.get_mut(&key)
+                && *old == note
+            {
+                // A refresh: the lease is renewed, nobody needs telling.
+                *seen = Instant::now();
+                return;
+            }
+            let old = table.get(&key).and_then(|(n, _)| n.case_id);
             if note.case_id.is_some() {
-                table.insert(key, note);
+                table.insert(key, (note, Instant::now()));
             } else {
                 table.remove(&key);
             }
@@ -138,6 +167,26 @@ impl Hub {
         for case_id in cases {
             let people = self.people(&tenant, case_id);
             let _ = self.updates.send(PresenceUpdate { tenant: tenant.clone(), case_id, people });
+        }
+    }
+
+    /// Drops the entries whose lease ran out, and tells the local sockets of their cases.
+    fn expire(&self, now: Instant) {
+        let gone: Vec<PresenceNote> = {
+            let mut table = self.table();
+            let old: Vec<(u64, u64)> = table
+                .iter()
+                .filter(|(_, (_, seen))| now.duration_since(*seen) > PRESENCE_EXPIRY)
+                .map(|(k, _)| *k)
+                .collect();
+            old.iter().filter_map(|k| table.remove(k)).map(|(n, _)| n).collect()
+        };
+        for note in gone {
+            if let Some(case_id) = note.case_id {
+                tracing::info!(instance = note.instance, user = %note.username, case = %case_id, "presence expired");
+                let people = self.people(&note.tenant, case_id);
+                let _ = self.updates.send(PresenceUpdate { tenant: note.tenant.clone(), case_id, people });
+            }
         }
     }
 
@@ -258,8 +307,41 @@ pub async fn announce(
     };
     let payload = serde_json::to_string(&note)?;
     let client = pool.get().await?;
+    let _order = hub.sending.lock().await;
+    match case_id {
+        Some(_) => hub.local().insert(conn, note),
+        None => hub.local().remove(&conn),
+    };
     client.execute("SELECT pg_notify($1, $2)", &[&PRESENCE, &payload]).await?;
     Ok(())
+}
+
+/// Keeps this instance's presence leases: re-announces its sockets every
+/// [`PRESENCE_REFRESH`] and drops every instance's entries that ran out. Runs until
+/// the hub closes.
+pub async fn keep_presence(pool: Pool, hub: std::sync::Arc<Hub>) {
+    let mut closing = hub.closing.subscribe();
+    let mut tick = tokio::time::interval(PRESENCE_REFRESH);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = closing.changed() => return,
+        }
+        let sent = async {
+            let client = pool.get().await?;
+            let _order = hub.sending.lock().await;
+            let payloads: Vec<String> = hub.local().values().filter_map(|n| serde_json::to_string(n).ok()).collect();
+            if !payloads.is_empty() {
+                client.execute("SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p", &[&PRESENCE, &payloads]).await?;
+            }
+            Ok::<_, ServerError>(())
+        };
+        if let Err(e) = sent.await {
+            tracing::warn!(error = %e, "cannot renew presence; retrying next round");
+        }
+        hub.expire(Instant::now());
+    }
 }
 
 /// The tenant's change-log head now: the first poke a socket sends.

@@ -1,0 +1,103 @@
+//! More than one server instance on one database: a change pushed through one reaches
+//! the clients of another (LISTEN/NOTIFY), presence crosses instances, and the viewers
+//! of an instance that is killed vanish within seconds (presence is a lease).
+
+use crate::harness::{Backend, Client, wait_until};
+use jiff::Timestamp;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+use tideline_core::mutation::Mutation;
+use tideline_core::{Actor, CaseAction, CaseId};
+use tideline_sync::client::SyncEvent;
+use tideline_sync::protocol::Activity;
+
+/// A second instance: the `tideline` binary on `db_url`, so it can be SIGKILLed.
+fn instance(db_url: &str) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tideline"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("DATABASE_URL", db_url)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = loop {
+        let line = lines.next().expect("the server printed its address").unwrap();
+        if let Some(url) = line.strip_prefix("listening on ") {
+            break url.trim().to_string();
+        }
+    };
+    std::thread::spawn(move || for _ in lines.by_ref() {});
+    (child, url)
+}
+
+/// The people `client` was last told are on `case`, by username.
+fn people_on(client: &Client, case: CaseId) -> Option<Vec<String>> {
+    client.events.lock().unwrap().iter().rev().find_map(|e| match e {
+        SyncEvent::Presence { case_id, people } if *case_id == case => {
+            Some(people.iter().map(|p| p.username.clone()).collect())
+        }
+        _ => None,
+    })
+}
+
+#[test]
+fn two_instances_share_changes_and_presence_and_a_killed_ones_viewers_vanish() {
+    let a = Backend::start();
+    let (mut b, b_url) = instance(&a.db_url);
+    let lead = Client::start(&a.url(), "lead");
+    let amy = Client::start(&b_url, "amy");
+    lead.wait_synced(a.head(), "the lead's first pull, from instance A");
+    amy.wait_synced(a.head(), "amy's first pull, from instance B");
+
+    // The lead writes through A; Amy, on B, gets it without asking.
+    let case: CaseId = amy
+        .store()
+        .connection()
+        .query_row("SELECT id FROM cases WHERE queue = 'cards' AND status = 'open' ORDER BY id LIMIT 1", [], |r| {
+            r.get(0).map(CaseId)
+        })
+        .expect("an open cards case");
+    let note = "Checked with the card team: replacement posted.";
+    lead.store()
+        .apply(
+            &Mutation::Case { case_id: case, action: CaseAction::AddNote { body: note.into() } },
+            &Actor::agent("lead"),
+            Timestamp::now(),
+        )
+        .unwrap();
+    lead.engine().sync_now();
+    // The engine's status lags the cache, so ask the cache's outbox.
+    wait_until("the lead's note to be answered", Duration::from_secs(20), || {
+        lead.store().counts().unwrap().outbox == 0
+    });
+    let head = a.head();
+    amy.wait_synced(head, "the note poked across instances");
+    let found: i64 = amy
+        .store()
+        .connection()
+        .query_row(
+            "SELECT count(*) FROM case_events WHERE case_id = ?1 AND doc LIKE ?2",
+            (case.0, format!("%{note}%")),
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(found, 1);
+
+    // Presence crosses instances both ways.
+    lead.engine().set_presence(Some(case), Activity::Viewing);
+    amy.engine().set_presence(Some(case), Activity::Replying);
+    wait_until("the lead to see amy, who is on instance B", Duration::from_secs(10), || {
+        people_on(&lead, case) == Some(vec!["amy".to_string()])
+    });
+    wait_until("amy to see the lead, who is on instance A", Duration::from_secs(10), || {
+        people_on(&amy, case) == Some(vec!["lead".to_string()])
+    });
+
+    // Instance B dies without a word: Amy's lease runs out and the lead sees her go.
+    b.kill().unwrap();
+    let _ = b.wait();
+    let limit = tideline_server::domain::live::PRESENCE_EXPIRY + tideline_server::domain::live::PRESENCE_REFRESH * 2;
+    wait_until("amy to vanish from the lead's case", limit, || people_on(&lead, case) == Some(vec![]));
+}
