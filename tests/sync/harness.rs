@@ -204,37 +204,49 @@ pub fn wait_until(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
 
 /// A TCP forwarder between a client and the server that can be cut: every open
 /// connection is dropped at once and new ones are closed on arrival, as when a laptop
-/// loses its network.
+/// loses its network. It can also lose the server's answers to pushes (see
+/// [`Proxy::lose_push_replies`]).
 pub struct Proxy {
     pub addr: SocketAddr,
     up: Arc<AtomicBool>,
+    faults: Arc<Faults>,
     open: Arc<Mutex<Vec<AbortHandle>>>,
     accept: AbortHandle,
 }
+
+/// What the proxy does to the traffic, and what it saw.
+#[derive(Default)]
+struct Faults {
+    /// A connection that carries a push while this is on gets nothing more from the server.
+    lose_push_replies: AtomicBool,
+    /// Push requests forwarded to the server.
+    pushes: AtomicUsize,
+    /// Bytes of answers to pushes that were dropped.
+    lost: AtomicUsize,
+}
+
+const PUSH_REQUEST: &[u8] = b"POST /v1/push ";
 
 impl Proxy {
     pub fn start(upstream: SocketAddr) -> Proxy {
         let listener = rt().block_on(TcpListener::bind("127.0.0.1:0")).unwrap();
         let addr = listener.local_addr().unwrap();
         let up = Arc::new(AtomicBool::new(true));
+        let faults: Arc<Faults> = Default::default();
         let open: Arc<Mutex<Vec<AbortHandle>>> = Default::default();
-        let (up2, open2) = (up.clone(), open.clone());
+        let (up2, faults2, open2) = (up.clone(), faults.clone(), open.clone());
         let accept = rt()
             .spawn(async move {
-                while let Ok((mut inbound, _)) = listener.accept().await {
+                while let Ok((inbound, _)) = listener.accept().await {
                     if !up2.load(Ordering::SeqCst) {
                         continue; // dropped: the client sees the connection close
                     }
-                    let task = tokio::spawn(async move {
-                        if let Ok(mut outbound) = TcpStream::connect(upstream).await {
-                            let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
-                        }
-                    });
+                    let task = tokio::spawn(forward(inbound, upstream, faults2.clone()));
                     open2.lock().unwrap().push(task.abort_handle());
                 }
             })
             .abort_handle();
-        Proxy { addr, up, open, accept }
+        Proxy { addr, up, faults, open, accept }
     }
 
     pub fn url(&self) -> String {
@@ -250,6 +262,74 @@ impl Proxy {
 
     pub fn restore(&self) {
         self.up.store(true, Ordering::SeqCst);
+    }
+
+    /// While on, a connection that carries a push gets nothing more from the server: the
+    /// server receives the push and answers it, and the answer is lost on the way.
+    pub fn lose_push_replies(&self, lose: bool) {
+        self.faults.lose_push_replies.store(lose, Ordering::SeqCst);
+    }
+
+    /// How many push requests went through to the server.
+    pub fn pushes(&self) -> usize {
+        self.faults.pushes.load(Ordering::SeqCst)
+    }
+
+    /// How many bytes of the server's answers to pushes were lost.
+    pub fn lost_reply_bytes(&self) -> usize {
+        self.faults.lost.load(Ordering::SeqCst)
+    }
+}
+
+/// Copies bytes both ways between `inbound` and the server until either side closes.
+/// HTTP/1.1 answers one request at a time, so what the server sends on a connection after
+/// a push request went through it is, first, the answer to that push.
+async fn forward(inbound: TcpStream, upstream: SocketAddr, faults: Arc<Faults>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let Ok(outbound) = TcpStream::connect(upstream).await else { return };
+    let (mut from_client, mut to_client) = inbound.into_split();
+    let (mut from_server, mut to_server) = outbound.into_split();
+    // A push went through while replies to pushes are being lost: so is everything after.
+    let doomed = AtomicBool::new(false);
+    let requests = async {
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            match from_client.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => {
+                    if buf[..n].windows(PUSH_REQUEST.len()).any(|w| w == PUSH_REQUEST) {
+                        faults.pushes.fetch_add(1, Ordering::SeqCst);
+                        if faults.lose_push_replies.load(Ordering::SeqCst) {
+                            doomed.store(true, Ordering::SeqCst);
+                        }
+                    }
+                    if to_server.write_all(&buf[..n]).await.is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+    };
+    let replies = async {
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            match from_server.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => {
+                    if doomed.load(Ordering::SeqCst) {
+                        faults.lost.fetch_add(n, Ordering::SeqCst);
+                        continue;
+                    }
+                    if to_client.write_all(&buf[..n]).await.is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+    };
+    tokio::select! {
+        _ = requests => {}
+        _ = replies => {}
     }
 }
 

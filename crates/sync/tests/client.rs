@@ -1,7 +1,6 @@
 //! The sync engine with no server to talk to: it must say it is offline, keep the
 //! outbox, answer callers plainly and stop promptly. (Tests against the real server
 //! live with the server.)
-#![cfg(feature = "client")]
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

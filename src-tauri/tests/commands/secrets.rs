@@ -7,8 +7,10 @@
 //! ```
 //!
 //! (`scripts/test.sh` does this.) With no keyring it fails, loudly: set
-//! `TIDELINE_SKIP_KEYRING_TESTS=1` to skip it on purpose.
+//! `TIDELINE_SKIP_KEYRING_TESTS=1` to skip it on purpose (each skipped test then says so
+//! on stderr; `scripts/test.sh`, which CI runs, refuses that variable).
 
+use std::io::Write;
 use tideline_console::credentials::{self, CredentialError};
 
 const SERVER: &str = "http://127.0.0.1:7420";
@@ -19,8 +21,18 @@ fn username() -> String {
     format!("keyring-test-{}-{nanos}", std::process::id())
 }
 
-fn skip() -> bool {
-    std::env::var("TIDELINE_SKIP_KEYRING_TESTS").is_ok_and(|v| v == "1")
+/// True when `TIDELINE_SKIP_KEYRING_TESTS=1`: then `test` is skipped, and says so on
+/// stderr even though it passes (written to the handle, which the test harness does
+/// not capture, so the line shows in every run's output).
+pub fn skip(test: &str) -> bool {
+    let skip = std::env::var("TIDELINE_SKIP_KEYRING_TESTS").is_ok_and(|v| v == "1");
+    if skip {
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED {test}: TIDELINE_SKIP_KEYRING_TESTS=1, so the OS keyring was NOT tested"
+        );
+    }
+    skip
 }
 
 fn need_keyring<T>(r: Result<T, CredentialError>) -> T {
@@ -37,7 +49,7 @@ fn need_keyring<T>(r: Result<T, CredentialError>) -> T {
 
 #[test]
 fn keyring_round_trips_the_token_through_the_real_secret_service() {
-    if skip() {
+    if skip("keyring_round_trips_the_token_through_the_real_secret_service") {
         return;
     }
     let user = username();
@@ -67,7 +79,7 @@ fn keyring_round_trips_the_token_through_the_real_secret_service() {
 
 #[test]
 fn keyring_keeps_one_cache_key_per_account_until_it_is_deleted() {
-    if skip() {
+    if skip("keyring_keeps_one_cache_key_per_account_until_it_is_deleted") {
         return;
     }
     let (a, b) = (username() + "-a", username() + "-b");

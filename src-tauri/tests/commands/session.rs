@@ -1,6 +1,7 @@
 //! Issue test 5, against a real server (on a throwaway PostgreSQL cluster) and the REAL
-//! OS keyring: signing in stores the token in the keyring and syncs an encrypted cache;
-//! signing out removes the token, revokes it on the server and wipes the cache.
+//! OS keyring: a wrong password stores nothing; signing in stores the token and the
+//! cache key in the keyring and syncs a cache that plain SQLite cannot read; signing out
+//! removes both secrets, revokes the token on the server and wipes the cache.
 //! Runs under the keyring session `scripts/test.sh` starts (see `secrets.rs`).
 
 use std::sync::Arc;
@@ -11,8 +12,25 @@ use tideline_console::ops;
 use tideline_console::state::{ACCOUNT_CACHE, AppState, normalise_server};
 use tideline_server::users::{self, DEFAULT_TENANT, NewUser};
 use tideline_server::{DbSource, PgCluster, Role, Server, ServerConfig};
+use tideline_store::{Store, StoreConfig};
 
 const PASSWORD: &str = "correct horse";
+
+/// What the keyring holds for `username` at `server` under `kind` (`token`,
+/// `cache-key`), looked up as `credentials` files it, without creating anything.
+fn in_keyring(kind: &str, server: &str, username: &str) -> Option<String> {
+    let entry = keyring::Entry::new(credentials::SERVICE, &format!("{kind}:{username}@{server}")).unwrap();
+    match entry.get_password() {
+        Ok(secret) => Some(secret),
+        Err(keyring::Error::NoEntry) => None,
+        Err(e) => panic!("the keyring failed: {e}"),
+    }
+}
+
+fn key_from_hex(hex: &str) -> [u8; 32] {
+    assert_eq!(hex.len(), 64, "the cache key is 32 bytes in hex");
+    std::array::from_fn(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap())
+}
 
 fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -24,7 +42,7 @@ fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
 
 #[test]
 fn keyring_sign_in_keeps_the_token_there_and_sign_out_removes_it_and_wipes_the_cache() {
-    if std::env::var("TIDELINE_SKIP_KEYRING_TESTS").is_ok_and(|v| v == "1") {
+    if crate::secrets::skip("keyring_sign_in_keeps_the_token_there_and_sign_out_removes_it_and_wipes_the_cache") {
         return;
     }
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
@@ -54,7 +72,9 @@ fn keyring_sign_in_keeps_the_token_there_and_sign_out_removes_it_and_wipes_the_c
     let state = AppState::signed_out(dir.path(), Arc::new(|_| {}), None);
     let wrong = ops::sign_in(&state, &url, "amy", "wrong").unwrap_err();
     assert_eq!(wrong.message, "Wrong username or password.");
-    assert_eq!(credentials::load_token(&key, "amy").unwrap(), None, "a failed sign-in stores nothing");
+    assert_eq!(in_keyring("token", &key, "amy"), None, "a failed sign-in stores no token");
+    assert_eq!(in_keyring("cache-key", &key, "amy"), None, "and no cache key");
+    assert!(!dir.path().join(ACCOUNT_CACHE).exists(), "and no cache");
 
     let info = ops::sign_in(&state, &url, "amy", PASSWORD).unwrap();
     assert_eq!(info.mode, SessionMode::SignedIn);
@@ -70,10 +90,21 @@ fn keyring_sign_in_keeps_the_token_there_and_sign_out_removes_it_and_wipes_the_c
     wait_until("the first sync", || state.engine().is_some_and(|e| e.status().initial_sync_done));
     assert!(ops::app_status(&state).unwrap().online);
     assert!(state.store().unwrap().counts().unwrap().cases > 0, "amy's queues synced into the cache");
+    // Plain SQLite, with no key, cannot read it; the key in the keyring can.
+    let plain = rusqlite::Connection::open(&cache).unwrap();
+    let e = plain.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).unwrap_err();
+    assert_eq!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::NotADatabase), "{e}");
+    drop(plain);
+    let cache_key = in_keyring("cache-key", &key, "amy").expect("the cache key is in the keyring");
+    let keyed = Store::open_encrypted(&cache, &key_from_hex(&cache_key), StoreConfig::default()).unwrap();
+    assert!(keyed.counts().unwrap().cases > 0, "the keyring's key opens the cache");
+    drop(keyed);
 
     let info = ops::sign_out(&state).unwrap();
     assert_eq!(info.mode, SessionMode::SignedOut);
     assert_eq!(credentials::load_token(&key, "amy").unwrap(), None, "sign-out removed the token");
+    assert_eq!(in_keyring("token", &key, "amy"), None, "from the keyring");
+    assert_eq!(in_keyring("cache-key", &key, "amy"), None, "and the cache key with it");
     for suffix in ["", "-wal", "-shm"] {
         let f = dir.path().join(format!("{ACCOUNT_CACHE}{suffix}"));
         assert!(!f.exists(), "sign-out wiped {}", f.display());

@@ -31,10 +31,17 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[
 /// An arbitrary constant naming the migration lock.
 const MIGRATION_LOCK: i64 = 0x7469_6465_6c69_6e65;
 
+/// The `application_name` of the pool's connections, unless the database URL sets one:
+/// an operator (or a test) can tell the server's sessions apart in `pg_stat_activity`.
+pub const APPLICATION_NAME: &str = "tideline serve";
+
 /// A pool of connections to `url`, at most `size` at once.
 pub fn pool(url: &str, size: usize) -> Result<Pool, ServerError> {
-    let config: tokio_postgres::Config =
+    let mut config: tokio_postgres::Config =
         url.parse().map_err(|e| ServerError::Invalid(format!("the database URL is not valid: {e}")))?;
+    if config.get_application_name().is_none() {
+        config.application_name(APPLICATION_NAME);
+    }
     let manager = Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
     Pool::builder(manager).max_size(size).build().map_err(|e| ServerError::Pool(e.to_string()))
 }
