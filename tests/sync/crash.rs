@@ -3,10 +3,9 @@
 //! once. And the case the exactly-once key exists for: the server commits, the answer is
 //! lost on the way back, and the client's retry applies nothing twice.
 
-use crate::harness::{Backend, Client, Proxy, database, query, rt, seed, wait_until};
+use crate::harness::{Backend, Client, Proxy, database, query, rt, seed, serve_process, wait_until};
 use jiff::Timestamp;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 use tideline_core::mutation::Mutation;
 use tideline_core::{Actor, CaseAction, CaseId};
@@ -16,23 +15,7 @@ const NOTES: usize = 500;
 
 /// `tideline serve` on `port` against `db_url`; returns once it listens.
 fn serve(db_url: &str, port: u16) -> Child {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tideline"))
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-        .env("DATABASE_URL", db_url)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    loop {
-        let line = lines.next().expect("the server printed its address").unwrap();
-        if line.contains("listening on") {
-            break;
-        }
-    }
-    // Keep draining stdout so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines.by_ref() {});
-    child
+    serve_process(db_url, &format!("127.0.0.1:{port}")).0
 }
 
 fn free_port() -> u16 {

@@ -193,6 +193,30 @@ impl Drop for Client {
     }
 }
 
+/// `tideline serve` as a child process (so a test can SIGKILL it) listening on
+/// `listen` against `db_url`; returns once it listens, with its URL.
+pub fn serve_process(db_url: &str, listen: &str) -> (std::process::Child, String) {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tideline"))
+        .args(["serve", "--listen", listen])
+        .env("DATABASE_URL", db_url)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = loop {
+        let line = lines.next().expect("the server printed its address").unwrap();
+        if let Some(url) = line.strip_prefix("listening on ") {
+            break url.trim().to_string();
+        }
+    };
+    // Keep draining stdout so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines.by_ref() {});
+    (child, url)
+}
+
 /// Polls `done` until it holds; panics after `limit`, naming what it waited for.
 pub fn wait_until(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
     let deadline = Instant::now() + limit;

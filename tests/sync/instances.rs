@@ -2,35 +2,13 @@
 //! the clients of another (LISTEN/NOTIFY), presence crosses instances, and the viewers
 //! of an instance that is killed vanish within seconds (presence is a lease).
 
-use crate::harness::{Backend, Client, wait_until};
+use crate::harness::{Backend, Client, serve_process, wait_until};
 use jiff::Timestamp;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 use tideline_core::mutation::Mutation;
 use tideline_core::{Actor, CaseAction, CaseId};
 use tideline_sync::client::SyncEvent;
 use tideline_sync::protocol::Activity;
-
-/// A second instance: the `tideline` binary on `db_url`, so it can be SIGKILLed.
-fn instance(db_url: &str) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tideline"))
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .env("DATABASE_URL", db_url)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let url = loop {
-        let line = lines.next().expect("the server printed its address").unwrap();
-        if let Some(url) = line.strip_prefix("listening on ") {
-            break url.trim().to_string();
-        }
-    };
-    std::thread::spawn(move || for _ in lines.by_ref() {});
-    (child, url)
-}
 
 /// The people `client` was last told are on `case`, by username.
 fn people_on(client: &Client, case: CaseId) -> Option<Vec<String>> {
@@ -45,7 +23,7 @@ fn people_on(client: &Client, case: CaseId) -> Option<Vec<String>> {
 #[test]
 fn two_instances_share_changes_and_presence_and_a_killed_ones_viewers_vanish() {
     let a = Backend::start();
-    let (mut b, b_url) = instance(&a.db_url);
+    let (mut b, b_url) = serve_process(&a.db_url, "127.0.0.1:0");
     let lead = Client::start(&a.url(), "lead");
     let amy = Client::start(&b_url, "amy");
     lead.wait_synced(a.head(), "the lead's first pull, from instance A");
