@@ -114,8 +114,10 @@ fn env(name: &str) -> Option<String> {
 }
 
 /// `http://host:7420/` and ` http://host:7420` name the same server.
+/// A list of instances (`a, b`) is kept as a list, each address tidied the same way.
 pub fn normalise_server(server: &str) -> String {
-    server.trim().trim_end_matches('/').to_string()
+    let list = client::server_list(server);
+    if list.is_empty() { server.trim().to_string() } else { list.join(", ") }
 }
 
 fn cred_err(e: credentials::CredentialError) -> ApiError {

@@ -1,6 +1,7 @@
 //! More than one server instance on one database: a change pushed through one reaches
 //! the clients of another (LISTEN/NOTIFY), presence crosses instances, and the viewers
-//! of an instance that is killed vanish within seconds (presence is a lease).
+//! of an instance that is killed vanish within seconds (presence is a lease), while a
+//! client that knows both instances carries on through the other.
 
 use crate::harness::{Backend, Client, serve_process, wait_until};
 use jiff::Timestamp;
@@ -21,13 +22,16 @@ fn people_on(client: &Client, case: CaseId) -> Option<Vec<String>> {
 }
 
 #[test]
-fn two_instances_share_changes_and_presence_and_a_killed_ones_viewers_vanish() {
+fn two_instances_share_changes_and_presence_and_a_killed_ones_viewers_vanish_and_clients_fail_over() {
     let a = Backend::start();
     let (mut b, b_url) = serve_process(&a.db_url, "127.0.0.1:0");
     let lead = Client::start(&a.url(), "lead");
     let amy = Client::start(&b_url, "amy");
+    // Bob knows both instances, B first.
+    let bob = Client::start(&format!("{b_url}, {}", a.url()), "bob");
     lead.wait_synced(a.head(), "the lead's first pull, from instance A");
     amy.wait_synced(a.head(), "amy's first pull, from instance B");
+    bob.wait_synced(a.head(), "bob's first pull, from instance B");
 
     // The lead writes through A; Amy, on B, gets it without asking.
     let case: CaseId = amy
@@ -78,4 +82,25 @@ fn two_instances_share_changes_and_presence_and_a_killed_ones_viewers_vanish() {
     let _ = b.wait();
     let limit = tideline_server::domain::live::PRESENCE_EXPIRY + tideline_server::domain::live::PRESENCE_REFRESH * 2;
     wait_until("amy to vanish from the lead's case", limit, || people_on(&lead, case) == Some(vec![]));
+
+    // Bob carries on through A: his next change arrives, once.
+    let later = "Customer confirmed the new card arrived.";
+    bob.store()
+        .apply(
+            &Mutation::Case { case_id: case, action: CaseAction::AddNote { body: later.into() } },
+            &Actor::agent("bob"),
+            Timestamp::now(),
+        )
+        .unwrap();
+    bob.engine().sync_now();
+    wait_until("bob's note to be answered by instance A", Duration::from_secs(30), || {
+        bob.store().counts().unwrap().outbox == 0
+    });
+    let stored = crate::harness::query(
+        &a.db_url,
+        "SELECT count(*) FROM case_events WHERE case_id = $1 AND doc->'kind'->>'body' = $2",
+        &[&case.0, &later],
+    );
+    assert_eq!(stored[0].get::<_, i64>(0), 1);
+    assert!(bob.engine().status().online, "bob is connected again, to A");
 }

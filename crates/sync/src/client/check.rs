@@ -33,15 +33,27 @@ pub enum CheckError {
 }
 
 /// Reads `{server}/v1/version` and checks that it names Tideline and a protocol both
-/// sides speak. Blocking.
+/// sides speak. With several addresses ([`super::server_list`]), each must be an
+/// address, and the first that answers is the one checked. Blocking.
 pub fn check_server(server: &str) -> Result<ServerVersion, CheckError> {
-    let server = server.trim().trim_end_matches('/').to_string();
-    if !(server.starts_with("http://") || server.starts_with("https://")) {
-        return Err(CheckError::NotAnAddress(server));
+    let servers = super::server_list(server);
+    if servers.is_empty() {
+        return Err(CheckError::NotAnAddress(server.trim().to_string()));
     }
-    let found = super::block_on(async { Ok(fetch(&server).await) })
-        .map_err(|e| CheckError::NoAnswer { server: server.clone(), detail: e.to_string() })??;
-    compatible(&server, found)
+    if let Some(bad) = servers.iter().find(|s| !(s.starts_with("http://") || s.starts_with("https://"))) {
+        return Err(CheckError::NotAnAddress(bad.clone()));
+    }
+    let mut last = None;
+    for server in servers {
+        let found = super::block_on(async { Ok(fetch(&server).await) })
+            .map_err(|e| CheckError::NoAnswer { server: server.clone(), detail: e.to_string() })?;
+        match found {
+            Ok(v) => return compatible(&server, v),
+            Err(e @ CheckError::NoAnswer { .. }) => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.expect("at least one address was tried"))
 }
 
 async fn fetch(server: &str) -> Result<ServerVersion, CheckError> {
@@ -121,5 +133,17 @@ mod tests {
     #[test]
     fn an_address_without_a_scheme_is_refused_before_any_request() {
         assert_eq!(check_server(" example.org "), Err(CheckError::NotAnAddress("example.org".into())));
+        assert_eq!(
+            check_server("https://a.example, b.example"),
+            Err(CheckError::NotAnAddress("b.example".into())),
+            "every address of a list"
+        );
+    }
+
+    #[test]
+    fn a_server_field_may_list_several_instances() {
+        let list = crate::client::server_list(" https://a.example/, https://b.example:7420  http://c ");
+        assert_eq!(list, ["https://a.example", "https://b.example:7420", "http://c"]);
+        assert!(crate::client::server_list(" , ").is_empty());
     }
 }

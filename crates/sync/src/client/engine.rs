@@ -216,7 +216,7 @@ impl Worker {
 
     async fn run(&mut self) {
         loop {
-            let url = live_url(&self.api().conn.server, &self.api().conn.token);
+            let url = live_url(self.api().server(), &self.api().conn.token);
             let exit = match tokio::time::timeout(Duration::from_secs(10), tokio_tungstenite::connect_async(url)).await
             {
                 Ok(Ok((ws, _))) => {
@@ -235,6 +235,11 @@ impl Worker {
                 Exit::Stop => return,
                 Exit::SignedOut => return self.signed_out(),
                 Exit::Lost(why) => {
+                    // Another instance of the same back end, if there is one, is tried
+                    // next: the session is valid on all of them.
+                    if let Some(api) = self.api.as_mut() {
+                        api.fail_over();
+                    }
                     // Offline, local actions keep landing in the outbox: keep the count
                     // the status bar shows current.
                     let counts = self.store_status();

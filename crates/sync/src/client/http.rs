@@ -44,6 +44,9 @@ fn percent_encode(s: &str) -> String {
 pub(crate) struct Api {
     client: reqwest::Client,
     pub(crate) conn: Connection,
+    /// `conn.server` as a list, and the one in use now.
+    servers: Vec<String>,
+    current: usize,
 }
 
 impl Api {
@@ -58,11 +61,34 @@ impl Api {
             .connect_timeout(CONNECT_TIMEOUT)
             .build()
             .map_err(|e| SyncError::Offline(format!("cannot set up the network client: {e}")))?;
-        Ok(Api { client, conn })
+        let mut servers = super::server_list(&conn.server);
+        if servers.is_empty() {
+            servers.push(conn.server.clone());
+        }
+        Ok(Api { client, conn, servers, current: 0 })
     }
 
     fn url(&self, path: &str) -> String {
-        url(&self.conn.server, path)
+        url(self.server(), path)
+    }
+
+    /// The address in use now.
+    pub(crate) fn server(&self) -> &str {
+        &self.servers[self.current % self.servers.len()]
+    }
+
+    pub(crate) fn server_count(&self) -> usize {
+        self.servers.len()
+    }
+
+    /// Moves to the next address (after this one stopped answering); false when there
+    /// is no other.
+    pub(crate) fn fail_over(&mut self) -> bool {
+        if self.servers.len() < 2 {
+            return false;
+        }
+        self.current = (self.current + 1) % self.servers.len();
+        true
     }
 
     fn authed(&self, b: reqwest::RequestBuilder) -> reqwest::RequestBuilder {

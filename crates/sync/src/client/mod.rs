@@ -28,10 +28,25 @@ use tideline_core::{CaseId, CustomerId};
 /// Where the server is and who we are to it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Connection {
-    /// The server's base address, e.g. `http://127.0.0.1:7420`.
+    /// The server's base address, e.g. `http://127.0.0.1:7420`; or several instances of
+    /// one back end separated by commas or spaces, in order of preference (see
+    /// [`server_list`]).
     pub server: String,
     /// The bearer token from [`sign_in`].
     pub token: String,
+}
+
+/// The addresses in a server field: one, or several instances of the same back end
+/// (`https://a.example, https://b.example`), each without a trailing slash. A session
+/// is valid on every instance, so the engine moves to the next address when one stops
+/// answering, and sign-in takes the first that answers.
+pub fn server_list(server: &str) -> Vec<String> {
+    server
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .map(|s| s.trim().trim_end_matches('/'))
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// What the console shows about sync.
@@ -96,10 +111,19 @@ impl SyncError {
 }
 
 /// Signs in with a username and password. Blocking.
+/// With several addresses, the first that answers signs the user in.
 pub fn sign_in(server: &str, username: &str, password: &str) -> Result<protocol::Session, SyncError> {
-    let api = http::Api::new(Connection { server: server.to_string(), token: String::new() })?;
+    let mut api = http::Api::new(Connection { server: server.to_string(), token: String::new() })?;
     let sign_in = protocol::SignIn { username: username.to_string(), password: password.to_string() };
-    block_on(api.sign_in(&sign_in))
+    let mut result = block_on(api.sign_in(&sign_in));
+    for _ in 1..api.server_count() {
+        if !matches!(&result, Err(e) if e.is_offline()) {
+            break;
+        }
+        api.fail_over();
+        result = block_on(api.sign_in(&sign_in));
+    }
+    result
 }
 
 /// Revokes the session's token. Blocking. Succeeds if it was revoked already.
