@@ -77,6 +77,8 @@ struct Measured {
     live_records: usize,
     fleet_sync: Duration,
     engines: Vec<Duration>,
+    /// As `engines`, with the push sent through a second server instance.
+    across: Vec<Duration>,
     pokes: Vec<Duration>,
     push: Vec<(usize, f64, f64)>,
 }
@@ -170,11 +172,38 @@ fn measure(a: &Args, dir: &Path, rt: &tokio::runtime::Runtime) -> anyhow::Result
             }
         }
     }
+    // The same engines, with the change pushed through a second instance on the same
+    // database: the poke crosses instances through LISTEN/NOTIFY.
+    let mut across = Vec::with_capacity(a.clients * a.pushes);
+    if result.is_ok() {
+        let other = rt.block_on(Server::start(ServerConfig::new(
+            "127.0.0.1:0".parse()?,
+            DbSource::Url(live.database().url.clone()),
+        )))?;
+        let mut remote = Pusher {
+            http: http.clone(),
+            server: other.url(),
+            token: writer.token.clone(),
+            client_id: "bench-writer-b".into(),
+            seq: 0,
+        };
+        say(&format!("propagation across instances: {} pushes through a second instance", a.pushes));
+        for _ in 0..a.pushes {
+            match fleet.round(|| rt.block_on(remote.notes(&[target], 1)).map(drop)) {
+                Ok(s) => across.extend(s),
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        rt.block_on(other.shutdown());
+    }
     fleet.stop();
     result?;
     rt.block_on(live.shutdown());
     drop(cluster);
-    Ok(Measured { records, raw_sqlite, pull_only, initial, live_records, fleet_sync, engines, pokes, push })
+    Ok(Measured { records, raw_sqlite, pull_only, initial, live_records, fleet_sync, engines, across, pokes, push })
 }
 
 fn start_server(rt: &tokio::runtime::Runtime, cluster: &PgCluster, db: &str) -> anyhow::Result<RunningServer> {
@@ -211,6 +240,17 @@ fn figures(a: &Args, m: &Measured) -> Vec<Figure> {
             unit: "ms",
             better: Better::Lower,
             goal,
+        });
+    }
+    for p in [50.0, 99.0] {
+        f.push(Figure {
+            name: format!("Propagation to {} engines on one instance, pushed through another, p{p}", a.clients),
+            value: crate::bench::stats::percentile_ms(&m.across, p),
+            baseline_name: format!("live-socket poke alone, p{p}"),
+            baseline: crate::bench::stats::percentile_ms(&m.pokes, p),
+            unit: "ms",
+            better: Better::Lower,
+            goal: None,
         });
     }
     for &(batch, ours, raw) in &m.push {
@@ -259,7 +299,8 @@ fn write_report(a: &Args, m: &Measured, table: &str, minutes: f64) -> anyhow::Re
          rebuilding the deferred indexes and full-text search at the end takes {:.1} s ({:.0}%).\n\
          - **Propagation:** {} samples ({} pushes × {} engines) after the {} engines had synced a tenant of {} \
          records ({:.1} s for all their first syncs); the poke baseline has {} samples over the same number of \
-         bare sockets.\n",
+         bare sockets. *Pushed through another* sends the same pushes through a second server instance on the same \
+         database, so each poke crosses instances through LISTEN/NOTIFY.\n",
         a.rows,
         a.clients,
         a.pushes,

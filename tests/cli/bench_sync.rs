@@ -18,7 +18,12 @@ fn bench_sync_writes_its_section_with_numbers() {
     let section = &doc[begin..end];
     assert_figures(
         section,
-        &["Initial sync", "Propagation to 5 connected engines, p99", "Push throughput, 16 pushers, batches of 1"],
+        &[
+            "Initial sync",
+            "Propagation to 5 connected engines, p99",
+            "Propagation to 5 engines on one instance, pushed through another, p99",
+            "Push throughput, 16 pushers, batches of 1",
+        ],
     );
     assert!(section.contains("fsync on"), "{section}");
 }
