@@ -1,6 +1,6 @@
 // The agent's journeys in the real built app, in a real window (Xvfb + tauri-driver +
 // WebKitWebDriver). Each asserts what the agent sees. Screenshots of the main screens
-// go to docs/screenshots/.
+// go to SHOTS (a temporary folder; docs/screenshots/ with TIDELINE_UPDATE_SCREENSHOTS=1).
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
