@@ -14,7 +14,12 @@ export const ROOT = resolve(import.meta.dirname, '../..');
 // these at the release builds.
 export const APP = process.env.TIDELINE_APP || join(ROOT, 'target/debug/tideline-console');
 export const CLI = process.env.TIDELINE_CLI || join(ROOT, 'target/debug/tideline');
-export const SHOTS = join(ROOT, 'docs/screenshots');
+// Screenshots go to a temporary folder, so a test run leaves the tree as it was;
+// TIDELINE_UPDATE_SCREENSHOTS=1 refreshes the committed ones in docs/screenshots/.
+export const SHOTS =
+  process.env.TIDELINE_UPDATE_SCREENSHOTS === '1'
+    ? join(ROOT, 'docs/screenshots')
+    : join(tmpdir(), 'tideline-screenshots');
 
 function freePort() {
   return new Promise((res, rej) => {

@@ -1,6 +1,6 @@
 // The agent's journeys in the real built app, in a real window (Xvfb + tauri-driver +
 // WebKitWebDriver). Each asserts what the agent sees. Screenshots of the main screens
-// go to docs/screenshots/.
+// go to SHOTS (a temporary folder; docs/screenshots/ with TIDELINE_UPDATE_SCREENSHOTS=1).
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -98,11 +98,12 @@ test('3. resolving needs a closure code; once resolved the case leaves the queue
   const rows = await goToQueue();
   const caseId = await rows[0].attr('data-case-id');
   await rows[0].click();
-  const panel = await s.waitForTestId('case-panel', `[data-case-id="${caseId}"]`);
-  if ((await panel[0].attr('data-status')) === 'new') {
+  let [panel] = await s.waitForTestId('case-panel', `[data-case-id="${caseId}"]`);
+  if ((await panel.attr('data-status')) === 'new') {
     await (await s.waitForTestId('action-acknowledge'))[0].click();
-    await s.waitForTestId('case-panel', `[data-case-id="${caseId}"][data-status="open"]`);
+    [panel] = await s.waitForTestId('case-panel', `[data-case-id="${caseId}"][data-status="open"]`);
   }
+  const statusBefore = await panel.attr('data-status');
   await (await s.waitForTestId('action-resolve'))[0].click();
   await s.waitForTestId('resolve-form');
   const [summary] = await s.byTestId('resolve-summary');
@@ -110,7 +111,11 @@ test('3. resolving needs a closure code; once resolved the case leaves the queue
   await (await s.byTestId('resolve-submit'))[0].click();
   const [error] = await s.waitForTestId('form-error');
   assert.match(await error.innerText(), /closure code/i);
-  assert.equal(await (await s.byTestId('case-panel'))[0].attr('data-status'), (await panel[0].attr('data-status')));
+  // Refused: the case panel (found afresh) still shows the status it had before.
+  const [panelAfter] = await s.byTestId('case-panel');
+  assert.equal(await panelAfter.attr('data-case-id'), caseId);
+  assert.equal(await panelAfter.attr('data-status'), statusBefore, 'the refused resolve left the case as it was');
+  assert.notEqual(statusBefore, 'resolved');
   await s.screenshot(join(SHOTS, 'resolve-needs-code.png'));
 
   await (await s.byTestId('closure-code', ' option[value="fixed"]'))[0].click();
@@ -151,8 +156,25 @@ test('4. linking an unlinked X mention moves it to the customer; undo puts it ba
   await (await s.byTestId('jump-go'))[0].click();
   await s.waitForTestId('timeline-item', `[data-kind="touchpoint"][data-id="${tp}"]`);
 
-  // Undo: the mention is unlinked again and leaves the customer's timeline.
+  // Undo: the mention leaves the customer's timeline on screen, and is unlinked again.
   await (await s.waitForTestId('toast-undo'))[0].click();
+  await s.waitGone('timeline-item', `[data-kind="touchpoint"][data-id="${tp}"]`);
+  const [name] = await s.byTestId('customer-name');
+  assert.equal(await name.text(), target.name, "still on the customer's timeline");
+  const back = cli(['timeline', '--db', app.db, 'C-1', '--limit', '500']).timeline.items;
+  assert.ok(!back.some((i) => i.item === 'touchpoint' && String(i.id) === tp), 'the cache has it off C-1');
+  // Gone from that day too, not only scrolled away: the same jump shows the rest of the
+  // day's history without it.
+  const [again] = await s.waitForTestId('jump-date');
+  await again.setValue(day);
+  await (await s.byTestId('jump-go'))[0].click();
+  const thatDay = await s.waitFor(`C-1's timeline before ${day}`, async () => {
+    const items = await s.byTestId('timeline-item');
+    const times = (await attrs(items, 'data-at')).map(ms);
+    return items.length > 0 && times.every((t) => t < ms(day)) ? items : null;
+  });
+  const shown = await Promise.all(thatDay.map(async (i) => `${await i.attr('data-kind')}:${await i.attr('data-id')}`));
+  assert.ok(!shown.includes(`touchpoint:${tp}`), `T-${tp} is still on C-1's timeline`);
   await (await s.waitForTestId('nav-unlinked'))[0].click();
   await s.waitForTestId('unlinked-item', `[data-id="${tp}"]`);
 });

@@ -51,7 +51,13 @@ export function createModel(): Model {
     if (queue.state.loaded) void queue.reload();
   };
   const customer = new CustomerStore(afterMutation);
-  const unlinked = new UnlinkedStore(ui, afterMutation);
+  // Linking, and its undo from the toast on any screen, move touchpoints onto or off a
+  // customer: the customer on screen reloads as well.
+  const afterLinkChange = (): void => {
+    afterMutation();
+    if (nav.state.route.name === 'customer') void customer.refresh();
+  };
+  const unlinked = new UnlinkedStore(ui, afterLinkChange);
   const palette = new PaletteStore();
   const notices = new NoticesStore();
   const presence = new PresenceStore(() => session.signedIn);
